@@ -1,0 +1,1 @@
+//! SQL Server over TDS (tiberius): connect, GO batches, history table, applock.
