@@ -48,3 +48,29 @@ impl From<ExitCode> for std::process::ExitCode {
         std::process::ExitCode::from(code as u8)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `docs/exit-codes.md` carries the same table as [`ExitCode::ALL`].
+    #[test]
+    fn docs_table_matches_the_codes() {
+        let docs = include_str!("../docs/exit-codes.md");
+        let rows: Vec<(i32, &str)> = docs
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+                match cells.as_slice() {
+                    [code, meaning] => code.parse().ok().map(|code| (code, *meaning)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let expected: Vec<(i32, &str)> = ExitCode::ALL
+            .iter()
+            .map(|(code, meaning)| (code.code(), *meaning))
+            .collect();
+        assert_eq!(rows, expected);
+    }
+}

@@ -1,1 +1,57 @@
-//! See docs/architecture.md.
+//! The command line: clap definitions (one file per command) and the ONE
+//! match over commands in [`dispatch`]. Handlers are orchestration only: they
+//! resolve a [`context::RunContext`], call the library, and hand results to
+//! `report`. No SQL and no formatting here.
+
+mod args;
+pub mod completions;
+
+pub use args::{Cli, Command, Format, GlobalArgs};
+
+use crate::exit::ExitCode;
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn main(cli: Cli) -> ExitCode {
+    crate::report::logging::init(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            crate::report::print_error(
+                &anyhow::Error::new(err).context("cannot start the async runtime"),
+            );
+            return ExitCode::Failure;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(err) => {
+            crate::report::print_error(&err);
+            error_exit_code(&err)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// A usage/configuration error (arguments, wsdb.toml, an invalid migration
+/// set) exits 2; everything else that ends a command early is a runtime
+/// failure (1).
+fn error_exit_code(err: &anyhow::Error) -> ExitCode {
+    if err.chain().any(|cause| cause.is::<UsageError>()) {
+        ExitCode::Usage
+    } else {
+        ExitCode::Failure
+    }
+}
+
+/// An error in what the user gave us (arguments, files): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

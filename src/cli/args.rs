@@ -1,0 +1,72 @@
+//! The clap definition of the whole command line: global options and the
+//! command enum. Per-command arguments live beside their handlers.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use super::completions;
+
+const AFTER_HELP: &str = "\
+Examples:
+  wsdb init                              write wsdb.toml and migrations/
+  wsdb new add_invoices                  create the next migration pair
+  wsdb lint                              check the migration set offline
+  wsdb migrate --workspace acme          bring one workspace up to date
+  wsdb status --all                      the whole fleet, one table
+  wsdb migrate --all --canary 3 --max-failures 2 --concurrency 32
+
+Exit codes: 0 success, 1 a workspace failed or runtime failure, 2 usage or
+configuration error (nothing done), 3 a check found problems.
+Docs: docs/ in the repository (configuration, migrations, commands, exit codes).";
+
+/// Migrate and administer a fleet of per-workspace SQL Server databases.
+#[derive(Debug, Parser)]
+#[command(name = "wsdb", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Configuration file [default: ./wsdb.toml]
+    #[arg(long, global = true, env = "WSDB_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Environment of wsdb.toml to use [default: `default_env`]
+    #[arg(long = "env", global = true, env = "WSDB_ENV", value_name = "NAME")]
+    pub env_name: Option<String>,
+
+    /// Output format: a table for people, JSON for machines
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table, env = "WSDB_FORMAT")]
+    pub format: Format,
+
+    /// Print only errors and the final result
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More detail on stderr (-v: info, -vv: debug, -vvv: trace); RUST_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Progress bars on a terminal, then a summary table
+    Table,
+    /// One JSON document on stdout (see docs/json-output.md)
+    Json,
+    /// One JSON event per line on stdout
+    Ndjson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print shell completions
+    Completions(completions::CompletionsArgs),
+}
