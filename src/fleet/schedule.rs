@@ -130,6 +130,9 @@ where
     state.finish()
 }
 
+/// What `JoinSet::join_next_with_id` yields for one task.
+type Joined<O> = Result<(tokio::task::Id, (String, O)), tokio::task::JoinError>;
+
 struct State<'a, T, O> {
     options: &'a FleetOptions,
     /// Pending items per server, servers in first-seen order; the front
@@ -294,7 +297,7 @@ where
 
     fn settle(
         &mut self,
-        joined: Option<Result<(tokio::task::Id, (String, O)), tokio::task::JoinError>>,
+        joined: Option<Joined<O>>,
         is_failure: &impl Fn(&O) -> bool,
         on_finished: &mut impl FnMut(O),
     ) {
