@@ -22,8 +22,10 @@ pub fn print_error(err: &anyhow::Error) {
 /// process quietly instead of panicking.
 pub fn write_stdout(text: &str) {
     let mut stdout = io::stdout().lock();
-    let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     if written.is_err_and(|err| err.kind() == io::ErrorKind::BrokenPipe) {
         std::process::exit(0);
     }
-}}
+}
