@@ -4,8 +4,17 @@
 //!
 //! This module knows events and outcomes, never databases.
 
+pub mod event;
+pub mod json;
 pub mod logging;
 pub mod mode;
+pub mod reporter;
+pub mod summary;
+pub mod table;
+
+pub use event::{Event, Status, StepLine, WorkspaceLine};
+pub use reporter::{Reporter, ReporterTask};
+pub use summary::{RejectedLine, RunReport, Totals};
 
 use std::io::{self, Write};
 

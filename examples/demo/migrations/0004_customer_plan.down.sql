@@ -1,0 +1,2 @@
+ALTER TABLE dbo.customers DROP CONSTRAINT df_customers_plan;
+ALTER TABLE dbo.customers DROP COLUMN [plan];
