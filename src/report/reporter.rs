@@ -18,10 +18,8 @@ use crate::cli::Format;
 /// counted in the bar's message.
 const MAX_ACTIVE_LINES: usize = 8;
 
-enum Message {
-    Event(Event),
-    Close,
-}
+/// `None` closes the reporter.
+type Message = Option<Event>;
 
 /// A cheap, cloneable sender of events (one per worker).
 #[derive(Clone)]
@@ -34,7 +32,7 @@ impl Reporter {
         // The reporter outlives every worker; a send after it closed is a
         // bug in the caller's ordering, and losing a progress event then is
         // harmless.
-        let _ = self.tx.send(Message::Event(event));
+        let _ = self.tx.send(Some(event));
     }
 }
 
@@ -48,7 +46,7 @@ impl ReporterTask {
     /// Stops the reporter (clearing any bars) and returns every
     /// `WorkspaceFinished` line in arrival order.
     pub async fn finish(self) -> Vec<WorkspaceLine> {
-        let _ = self.tx.send(Message::Close);
+        let _ = self.tx.send(None);
         self.handle.await.unwrap_or_default()
     }
 }
@@ -67,7 +65,7 @@ async fn run(
 ) -> Vec<WorkspaceLine> {
     let mut bars = mode.bars.then(Bars::new);
     let mut lines = Vec::new();
-    while let Some(Message::Event(event)) = rx.recv().await {
+    while let Some(Some(event)) = rx.recv().await {
         if format == Format::Ndjson {
             super::json::write_event(&event);
         }
