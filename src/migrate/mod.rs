@@ -7,9 +7,15 @@
 
 pub mod checksum;
 pub mod history;
+pub mod plan;
+#[cfg(test)]
+mod test_data;
+pub mod validate;
 
 pub use checksum::Checksum;
 pub use history::AppliedMigration;
+pub use plan::{DownTarget, Plan, PlanError, UpTarget};
+pub use validate::{SchemaError, SchemaVersion, Validation, validate, verify_schema};
 
 use std::fmt;
 use std::path::PathBuf;
