@@ -232,7 +232,7 @@ pub fn plan_down<'a>(
 ) -> Result<Plan<'a>, PlanError> {
     refuse_failed_rows(applied)?;
     let mut newest_first: Vec<&AppliedMigration> = applied.iter().collect();
-    newest_first.sort_by(|a, b| b.version.cmp(&a.version));
+    newest_first.sort_by_key(|row| std::cmp::Reverse(row.version));
     let count = match target {
         DownTarget::Steps(0) => return Err(PlanError::ZeroSteps),
         DownTarget::Steps(steps) if steps > newest_first.len() => {
@@ -258,11 +258,9 @@ pub fn plan_down<'a>(
     let mut steps = Vec::with_capacity(count);
     let mut missing = Vec::new();
     for row in undone {
-        let migration = set
-            .get(row.version)
-            .ok_or(PlanError::UnknownApplied {
-                version: row.version,
-            })?;
+        let migration = set.get(row.version).ok_or(PlanError::UnknownApplied {
+            version: row.version,
+        })?;
         match &migration.down {
             Some(down) => steps.push(Step::new(
                 migration.version,
@@ -340,22 +338,26 @@ mod tests {
         plan.steps.iter().map(|s| s.version.get()).collect()
     }
 
+    /// Applied versions, target, expected steps, expected `to`.
+    struct UpCase(&'static [u64], UpTarget, &'static [u64], Option<u64>);
+
     #[test]
     fn plan_up_table() {
         let set = set_with(&[1, 2, 3, 4], &[]);
-        let cases: &[(&[u64], UpTarget, &[u64], Option<u64>)] = &[
-            (&[], UpTarget::Latest, &[1, 2, 3, 4], Some(4)),
-            (&[1, 2], UpTarget::Latest, &[3, 4], Some(4)),
-            (&[1, 2, 3, 4], UpTarget::Latest, &[], Some(4)),
-            (&[1], UpTarget::Version(v(3)), &[2, 3], Some(3)),
-            (&[1, 2, 3], UpTarget::Version(v(3)), &[], Some(3)),
-            (&[], UpTarget::Version(v(1)), &[1], Some(1)),
+        let cases = [
+            UpCase(&[], UpTarget::Latest, &[1, 2, 3, 4], Some(4)),
+            UpCase(&[1, 2], UpTarget::Latest, &[3, 4], Some(4)),
+            UpCase(&[1, 2, 3, 4], UpTarget::Latest, &[], Some(4)),
+            UpCase(&[1], UpTarget::Version(v(3)), &[2, 3], Some(3)),
+            UpCase(&[1, 2, 3], UpTarget::Version(v(3)), &[], Some(3)),
+            UpCase(&[], UpTarget::Version(v(1)), &[1], Some(1)),
         ];
-        for (done, target, expected, to) in cases {
+        for UpCase(done, target, expected, to) in cases {
             let rows = applied(&set, done);
-            let plan = plan_up(&set, &rows, *target).expect("plannable");
-            assert_eq!(versions(&plan), *expected, "applied {done:?} target {target:?}");
-            assert_eq!(plan.to, to.map(v), "applied {done:?} target {target:?}");
+            let plan = plan_up(&set, &rows, target).expect("plannable");
+            let context = format!("applied {done:?} target {target:?}");
+            assert_eq!(versions(&plan), expected, "{context}");
+            assert_eq!(plan.to, to.map(v), "{context}");
             assert_eq!(plan.direction, Direction::Up);
         }
     }
@@ -439,7 +441,10 @@ mod tests {
         let plan = plan_down(&set, &applied(&set, &[1, 2]), DownTarget::Steps(1)).expect("plan");
         let step = &plan.steps[0];
         let migration = &set.migrations[1];
-        assert!(std::ptr::eq(step.script, migration.down.as_ref().expect("down")));
+        assert!(std::ptr::eq(
+            step.script,
+            migration.down.as_ref().expect("down")
+        ));
         assert_eq!(step.checksum, migration.up.checksum);
     }
 

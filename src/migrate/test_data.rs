@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 
-use super::{AppliedMigration, Batch, Checksum, Directives, Migration, MigrationSet, Script, Version};
+use super::{
+    AppliedMigration, Batch, Checksum, Directives, Migration, MigrationSet, Script, Version,
+};
 
 pub fn v(n: u64) -> Version {
     Version::new(n).expect("test versions are positive")
@@ -52,7 +54,10 @@ fn split(text: &str) -> Vec<Batch> {
                     });
                 }
             }
-            None => current.get_or_insert_with(|| (index + 1, Vec::new())).1.push(line),
+            None => current
+                .get_or_insert_with(|| (index + 1, Vec::new()))
+                .1
+                .push(line),
         }
     }
     if let Some((start_line, lines)) = current {
@@ -115,7 +120,10 @@ fn row(set: &MigrationSet, n: u64, success: bool) -> AppliedMigration {
         version: migration.version,
         name: migration.name.clone(),
         checksum: migration.up.checksum,
-        applied_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("valid date"),
+        applied_at: Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("valid date"),
         duration_ms: 5,
         applied_by: "test".to_owned(),
         wsdb_version: "0.0.0".to_owned(),
@@ -150,7 +158,11 @@ mod tests {
             .collect();
         assert_eq!(
             shape,
-            vec![(1, 1, "CREATE TABLE a"), (3, 3, "\nINSERT INTO a"), (6, 1, "CREATE TABLE b")]
+            vec![
+                (1, 1, "CREATE TABLE a"),
+                (3, 3, "\nINSERT INTO a"),
+                (6, 1, "CREATE TABLE b")
+            ]
         );
     }
 }

@@ -302,7 +302,11 @@ fn schema_hint(problems: &[SchemaProblem]) -> &'static str {
 }
 
 fn join<T: fmt::Display>(items: &[T]) -> String {
-    items.iter().map(T::to_string).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(T::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn version_or_none(version: Option<Version>) -> String {
@@ -323,24 +327,32 @@ mod tests {
         list.iter().map(|v| v.get()).collect()
     }
 
+    /// Applied versions, pending, unknown, current, clean.
+    struct Case(
+        &'static [u64],
+        &'static [u64],
+        &'static [u64],
+        Option<u64>,
+        bool,
+    );
+
     #[test]
     fn validate_table() {
         let set = set_with(&[1, 2, 3], &[]);
-        // (applied versions, pending, unknown, current, clean)
-        let cases: &[(&[u64], &[u64], &[u64], Option<u64>, bool)] = &[
-            (&[], &[1, 2, 3], &[], None, true),
-            (&[1], &[2, 3], &[], Some(1), true),
-            (&[1, 2, 3], &[], &[], Some(3), true),
-            (&[1, 2, 3, 4, 5], &[], &[4, 5], Some(5), false),
+        let cases = [
+            Case(&[], &[1, 2, 3], &[], None, true),
+            Case(&[1], &[2, 3], &[], Some(1), true),
+            Case(&[1, 2, 3], &[], &[], Some(3), true),
+            Case(&[1, 2, 3, 4, 5], &[], &[4, 5], Some(5), false),
         ];
         let wider = set_with(&[1, 2, 3, 4, 5], &[]);
-        for (done, pending, unknown, current, clean) in cases {
+        for Case(done, pending, unknown, current, clean) in cases {
             let rows = applied(&wider, done);
             let validation = validate(&set, &rows);
-            assert_eq!(versions(&validation.pending), *pending, "applied {done:?}");
-            assert_eq!(versions(&validation.unknown), *unknown, "applied {done:?}");
+            assert_eq!(versions(&validation.pending), pending, "applied {done:?}");
+            assert_eq!(versions(&validation.unknown), unknown, "applied {done:?}");
             assert_eq!(validation.current, current.map(v), "applied {done:?}");
-            assert_eq!(validation.is_clean(), *clean, "applied {done:?}");
+            assert_eq!(validation.is_clean(), clean, "applied {done:?}");
             assert_eq!(validation.latest, Some(v(3)));
         }
     }
@@ -357,8 +369,14 @@ mod tests {
         assert!(drift.checksum_changed() && !drift.renamed());
         assert_eq!(drift.applied_checksum, rows[1].checksum);
         assert_eq!(drift.file_checksum, set.migrations[1].up.checksum);
-        let message = validation.problem().expect("drift is a problem").to_string();
-        assert!(message.starts_with("schema validation failed: checksum drift in 2 `m2`"), "{message}");
+        let message = validation
+            .problem()
+            .expect("drift is a problem")
+            .to_string();
+        assert!(
+            message.starts_with("schema validation failed: checksum drift in 2 `m2`"),
+            "{message}"
+        );
         assert!(message.contains("\nhint: "), "{message}");
     }
 
@@ -394,7 +412,10 @@ mod tests {
         let kinds: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(kinds.len(), 3, "{kinds:?}");
         assert_eq!(kinds[0], "unknown applied version(s) 9");
-        assert!(kinds[1].starts_with("checksum drift in 1 `m1`"), "{kinds:?}");
+        assert!(
+            kinds[1].starts_with("checksum drift in 1 `m1`"),
+            "{kinds:?}"
+        );
         assert_eq!(kinds[2], "pending migration(s) 2, 3");
     }
 }

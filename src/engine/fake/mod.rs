@@ -177,7 +177,12 @@ impl FakeServer {
             host: Some(host.to_owned()),
             program: Some("wsdb".to_owned()),
         };
-        Ok(FakeSession::new(self.clone(), database.to_owned(), session_id, identity))
+        Ok(FakeSession::new(
+            self.clone(),
+            database.to_owned(),
+            session_id,
+            identity,
+        ))
     }
 
     /// Committed object names of a database, sorted.
@@ -188,8 +193,10 @@ impl FakeServer {
 
     /// Committed row count of an object.
     pub fn rows(&self, database: &str, object: &str) -> Option<u64> {
-        self.read(database, |db| db.data.objects.get(object).map(|(_, rows)| *rows))
-            .flatten()
+        self.read(database, |db| {
+            db.data.objects.get(object).map(|(_, rows)| *rows)
+        })
+        .flatten()
     }
 
     /// Committed history rows in version order; `None` without a history table.
@@ -218,13 +225,17 @@ impl FakeServer {
     pub fn put_object(&self, database: &str, name: &str) {
         let mut state = self.state();
         let db = state.databases.entry(database.to_owned()).or_default();
-        db.data.objects.insert(name.to_owned(), ("table".to_owned(), 0));
+        db.data
+            .objects
+            .insert(name.to_owned(), ("table".to_owned(), 0));
     }
 
     /// Who holds the database's `wsdb` app lock.
     pub fn lock_holder(&self, database: &str) -> Option<LockHolder> {
-        self.read(database, |db| db.lock.as_ref().map(|(_, holder)| holder.clone()))
-            .flatten()
+        self.read(database, |db| {
+            db.lock.as_ref().map(|(_, holder)| holder.clone())
+        })
+        .flatten()
     }
 
     fn read<R>(&self, database: &str, f: impl FnOnce(&Database) -> R) -> Option<R> {
@@ -328,7 +339,10 @@ mod tests {
         let engine = FakeEngine::default();
         assert!(matches!(
             engine.resolve(&workspace("")),
-            Err(EngineError::InvalidTarget { key: "database", .. })
+            Err(EngineError::InvalidTarget {
+                key: "database",
+                ..
+            })
         ));
     }
 }

@@ -26,14 +26,27 @@ pub(super) struct Statement {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Action {
-    Create { kind: String, name: String },
-    Drop { kind: String, name: String },
-    Insert { name: String },
-    Fail { number: u32, message: String },
+    Create {
+        kind: String,
+        name: String,
+    },
+    Drop {
+        kind: String,
+        name: String,
+    },
+    Insert {
+        name: String,
+    },
+    Fail {
+        number: u32,
+        message: String,
+    },
     Sleep(Duration),
     Nothing,
     /// Not a statement of the fake language: raised as error 102.
-    Syntax { near: String },
+    Syntax {
+        near: String,
+    },
 }
 
 /// Parses a batch into statements; parsing never fails, bad statements
@@ -72,7 +85,9 @@ fn action(words: &[&str]) -> Option<Action> {
             _ => syntax(),
         },
         "INSERT" => match (words.get(1), name(2)) {
-            (Some(into), Some(name)) if into.eq_ignore_ascii_case("into") => Action::Insert { name },
+            (Some(into), Some(name)) if into.eq_ignore_ascii_case("into") => {
+                Action::Insert { name }
+            }
             _ => syntax(),
         },
         "FAIL" => match words.get(1).and_then(|n| n.parse().ok()) {
@@ -115,31 +130,79 @@ mod tests {
         let cases: &[(&str, Vec<(u32, Action)>)] = &[
             (
                 "CREATE TABLE t1",
-                vec![(1, Action::Create { kind: "table".into(), name: "t1".into() })],
+                vec![(
+                    1,
+                    Action::Create {
+                        kind: "table".into(),
+                        name: "t1".into(),
+                    },
+                )],
             ),
             (
                 "-- a comment\n\ndrop view [v]; insert into t",
                 vec![
-                    (3, Action::Drop { kind: "view".into(), name: "v".into() }),
+                    (
+                        3,
+                        Action::Drop {
+                            kind: "view".into(),
+                            name: "v".into(),
+                        },
+                    ),
                     (3, Action::Insert { name: "t".into() }),
                 ],
             ),
             (
                 "FAIL 208 Invalid object name 'x'.",
-                vec![(1, Action::Fail { number: 208, message: "Invalid object name 'x'.".into() })],
+                vec![(
+                    1,
+                    Action::Fail {
+                        number: 208,
+                        message: "Invalid object name 'x'.".into(),
+                    },
+                )],
             ),
-            ("FAIL 50000", vec![(1, Action::Fail { number: 50000, message: "fake error 50000".into() })]),
-            ("SLEEP 2s\nSLEEP 5m", vec![
-                (1, Action::Sleep(Duration::from_secs(2))),
-                (2, Action::Sleep(Duration::from_secs(300))),
-            ]),
+            (
+                "FAIL 50000",
+                vec![(
+                    1,
+                    Action::Fail {
+                        number: 50000,
+                        message: "fake error 50000".into(),
+                    },
+                )],
+            ),
+            (
+                "SLEEP 2s\nSLEEP 5m",
+                vec![
+                    (1, Action::Sleep(Duration::from_secs(2))),
+                    (2, Action::Sleep(Duration::from_secs(300))),
+                ],
+            ),
             ("PRINT 'x'", vec![(1, Action::Nothing)]),
-            ("SLEP 1s", vec![(1, Action::Syntax { near: "SLEP 1s".into() })]),
-            ("SLEEP soon", vec![(1, Action::Syntax { near: "SLEEP soon".into() })]),
+            (
+                "SLEP 1s",
+                vec![(
+                    1,
+                    Action::Syntax {
+                        near: "SLEP 1s".into(),
+                    },
+                )],
+            ),
+            (
+                "SLEEP soon",
+                vec![(
+                    1,
+                    Action::Syntax {
+                        near: "SLEEP soon".into(),
+                    },
+                )],
+            ),
         ];
         for (text, expected) in cases {
-            let found: Vec<(u32, Action)> =
-                parse(text).into_iter().map(|s| (s.line, s.action)).collect();
+            let found: Vec<(u32, Action)> = parse(text)
+                .into_iter()
+                .map(|s| (s.line, s.action))
+                .collect();
             assert_eq!(&found, expected, "{text}");
         }
     }

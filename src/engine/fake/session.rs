@@ -11,8 +11,8 @@ use chrono::Utc;
 use super::script::{self, Action};
 use super::{Call, CallKind, Data, FakeServer};
 use crate::engine::{
-    EngineError, LockHolder, LockOutcome, LockState, NewHistoryRow, Permissions, Phase,
-    ServerInfo, Session,
+    EngineError, LockHolder, LockOutcome, LockState, NewHistoryRow, Permissions, Phase, ServerInfo,
+    Session,
 };
 use crate::migrate::{AppliedMigration, Checksum, Version};
 
@@ -114,10 +114,13 @@ impl FakeSession {
     fn free_lock(&mut self) {
         if self.holds_lock {
             let mut state = self.server.state();
-            if let Some(db) = state.databases.get_mut(&self.database) {
-                if db.lock.as_ref().is_some_and(|(id, _)| *id == self.session_id) {
-                    db.lock = None;
-                }
+            if let Some(db) = state.databases.get_mut(&self.database)
+                && db
+                    .lock
+                    .as_ref()
+                    .is_some_and(|(id, _)| *id == self.session_id)
+            {
+                db.lock = None;
             }
             self.holds_lock = false;
         }
@@ -160,7 +163,10 @@ fn apply(data: &mut Data, action: Action) -> std::result::Result<(), (u32, Strin
     match action {
         Action::Create { kind, name } => {
             if data.objects.contains_key(&name) {
-                return Err((2714, format!("There is already an object named '{name}' in the database.")));
+                return Err((
+                    2714,
+                    format!("There is already an object named '{name}' in the database."),
+                ));
             }
             data.objects.insert(name, (kind, 0));
         }
@@ -168,7 +174,9 @@ fn apply(data: &mut Data, action: Action) -> std::result::Result<(), (u32, Strin
             if data.objects.remove(&name).is_none() {
                 return Err((
                     3701,
-                    format!("Cannot drop the {kind} '{name}', because it does not exist or you do not have permission."),
+                    format!(
+                        "Cannot drop the {kind} '{name}', because it does not exist or you do not have permission."
+                    ),
                 ));
             }
         }
@@ -325,7 +333,11 @@ impl Session for FakeSession {
             ));
         };
         let mut state = self.server.state();
-        state.databases.entry(self.database.clone()).or_default().data = data;
+        state
+            .databases
+            .entry(self.database.clone())
+            .or_default()
+            .data = data;
         Ok(())
     }
 
@@ -394,7 +406,12 @@ impl Session for FakeSession {
         })
     }
 
-    async fn update_history(&mut self, version: Version, name: &str, checksum: Checksum) -> Result<()> {
+    async fn update_history(
+        &mut self,
+        version: Version,
+        name: &str,
+        checksum: Checksum,
+    ) -> Result<()> {
         self.enter(Call::UpdateHistory { version })?;
         self.with_data(|data| {
             if let Some(row) = history_table(data)?.get_mut(&version) {
@@ -431,12 +448,21 @@ mod tests {
         let server = FakeServer::with_database(DB);
         let mut session = server.connect(DB).expect("connect");
         session.begin().await.expect("begin");
-        session.run_batch("CREATE TABLE a", Duration::from_secs(1)).await.expect("batch");
+        session
+            .run_batch("CREATE TABLE a", Duration::from_secs(1))
+            .await
+            .expect("batch");
         session.rollback().await.expect("rollback");
         assert!(server.objects(DB).is_empty());
         session.begin().await.expect("begin");
-        session.run_batch("CREATE TABLE a", Duration::from_secs(1)).await.expect("batch");
-        assert!(server.objects(DB).is_empty(), "uncommitted work is invisible");
+        session
+            .run_batch("CREATE TABLE a", Duration::from_secs(1))
+            .await
+            .expect("batch");
+        assert!(
+            server.objects(DB).is_empty(),
+            "uncommitted work is invisible"
+        );
         session.commit().await.expect("commit");
         assert_eq!(server.objects(DB), vec!["a".to_owned()]);
     }
@@ -447,10 +473,16 @@ mod tests {
         let mut session = server.connect(DB).expect("connect");
         session.begin().await.expect("begin");
         let err = session
-            .run_batch("CREATE TABLE a\nINSERT INTO missing", Duration::from_secs(1))
+            .run_batch(
+                "CREATE TABLE a\nINSERT INTO missing",
+                Duration::from_secs(1),
+            )
             .await
             .expect_err("missing table");
-        assert_eq!(err, server_error(208, 2, "Invalid object name 'missing'.".to_owned()));
+        assert_eq!(
+            err,
+            server_error(208, 2, "Invalid object name 'missing'.".to_owned())
+        );
         assert!(!session.in_transaction());
         assert!(matches!(
             session.commit().await,
@@ -467,7 +499,14 @@ mod tests {
             .run_batch("CREATE TABLE a\nFAIL 50000 boom", Duration::from_secs(1))
             .await
             .expect_err("fails");
-        assert!(matches!(err, EngineError::Server { number: 50000, line: 2, .. }));
+        assert!(matches!(
+            err,
+            EngineError::Server {
+                number: 50000,
+                line: 2,
+                ..
+            }
+        ));
         assert_eq!(server.objects(DB), vec!["a".to_owned()]);
     }
 
@@ -481,9 +520,16 @@ mod tests {
         let holder = first.identity().clone();
         assert_eq!(
             second.acquire_lock(wait).await,
-            Ok(LockOutcome::Busy { holder: Some(holder.clone()) })
+            Ok(LockOutcome::Busy {
+                holder: Some(holder.clone())
+            })
         );
-        assert_eq!(second.lock_state().await, Ok(LockState::Held { holder: Some(holder) }));
+        assert_eq!(
+            second.lock_state().await,
+            Ok(LockState::Held {
+                holder: Some(holder)
+            })
+        );
         drop(first);
         assert_eq!(second.lock_state().await, Ok(LockState::Free));
         assert_eq!(second.acquire_lock(wait).await, Ok(LockOutcome::Acquired));
@@ -504,18 +550,29 @@ mod tests {
             .run_batch("CREATE TABLE a\nSLEEP 10s", Duration::from_secs(2))
             .await
             .expect_err("times out");
-        assert_eq!(err, EngineError::Timeout { phase: Phase::Statement, after: Duration::from_secs(2) });
+        assert_eq!(
+            err,
+            EngineError::Timeout {
+                phase: Phase::Statement,
+                after: Duration::from_secs(2)
+            }
+        );
         assert!(session.is_broken() && !session.holds_lock());
         assert_eq!(server.lock_holder(DB), None);
         assert!(server.objects(DB).is_empty());
-        assert!(matches!(session.ping(Duration::ZERO).await, Err(EngineError::ConnectionLost { .. })));
+        assert!(matches!(
+            session.ping(Duration::ZERO).await,
+            Err(EngineError::ConnectionLost { .. })
+        ));
     }
 
     #[tokio::test]
     async fn injected_faults_fire_once() {
         let server = FakeServer::with_database(DB);
         let mut session = server.connect(DB).expect("connect");
-        let fault = EngineError::Protocol { message: "injected".to_owned() };
+        let fault = EngineError::Protocol {
+            message: "injected".to_owned(),
+        };
         session.fail_on(CallKind::Ping, fault.clone());
         assert_eq!(session.ping(Duration::ZERO).await, Err(fault));
         assert_eq!(session.ping(Duration::ZERO).await, Ok(()));
@@ -547,6 +604,9 @@ mod tests {
             Err(EngineError::Server { number: 2627, .. })
         ));
         let rows = server.history(DB).expect("table exists");
-        assert_eq!((rows.len(), rows[0].name.as_str(), rows[0].success), (1, "base", true));
+        assert_eq!(
+            (rows.len(), rows[0].name.as_str(), rows[0].success),
+            (1, "base", true)
+        );
     }
 }
