@@ -17,6 +17,8 @@
 
 mod script;
 mod session;
+#[cfg(test)]
+mod tests;
 
 pub use session::FakeSession;
 
@@ -297,52 +299,5 @@ impl Engine for FakeEngine {
 
     async fn create_database(&self, target: &FakeTarget) -> Result<bool, EngineError> {
         Ok(self.server.create_database(&target.database))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::workspace::WorkspaceId;
-
-    fn workspace(database: &str) -> Workspace {
-        Workspace {
-            id: WorkspaceId::from("acme"),
-            location: Location::Parts {
-                host: "fake".to_owned(),
-                port: 1433,
-                database: database.to_owned(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
-            group: None,
-        }
-    }
-
-    #[tokio::test]
-    async fn engine_creates_databases_once_and_connects_to_them() {
-        let engine = FakeEngine::default();
-        let target = engine.resolve(&workspace("ws_acme")).expect("valid target");
-        assert!(matches!(
-            engine.connect(&target).await,
-            Err(EngineError::UnknownDatabase { .. })
-        ));
-        assert_eq!(engine.create_database(&target).await, Ok(true));
-        assert_eq!(engine.create_database(&target).await, Ok(false));
-        let session = engine.connect(&target).await.expect("database exists");
-        assert_eq!(crate::engine::Session::database(&session), "ws_acme");
-    }
-
-    #[test]
-    fn empty_database_names_are_refused() {
-        let engine = FakeEngine::default();
-        assert!(matches!(
-            engine.resolve(&workspace("")),
-            Err(EngineError::InvalidTarget {
-                key: "database",
-                ..
-            })
-        ));
     }
 }

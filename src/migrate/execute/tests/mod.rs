@@ -1,10 +1,11 @@
 //! Executor tests on the in-memory fake session: `acceptance` proves the
-//! acceptance points of issue #5 one by one; `behaviour` covers the rest
+//! acceptance points of issue #5 one by one; `scripts` and `operations` cover the rest
 //! (GO repeat counts, timeouts, no-transaction rules, cleanup failures,
 //! baseline, repair, provision, events, JSON shape).
 
 mod acceptance;
-mod behaviour;
+mod operations;
+mod scripts;
 
 use std::time::Duration;
 
