@@ -13,6 +13,7 @@ use serde::{Serialize, Serializer};
 use super::Operation;
 use super::error::{ExecuteError, Refusal, display};
 use crate::engine::{EngineError, LockHolder, LockState};
+use crate::exit::ExitCode;
 use crate::migrate::plan::{Direction, Plan};
 use crate::migrate::validate::Validation;
 use crate::migrate::{AppliedMigration, Version};
@@ -112,6 +113,17 @@ impl Outcome {
                 Severity::Failed
             }
             _ => Severity::Ok,
+        }
+    }
+}
+
+impl From<Severity> for ExitCode {
+    /// The exit code a command whose worst outcome has this severity ends with.
+    fn from(severity: Severity) -> ExitCode {
+        match severity {
+            Severity::Ok => ExitCode::Success,
+            Severity::CheckFailed => ExitCode::CheckFailed,
+            Severity::Failed => ExitCode::Failure,
         }
     }
 }
@@ -293,6 +305,17 @@ mod tests {
         for (outcome, severity) in cases {
             assert_eq!(outcome.severity(), severity, "{outcome:?}");
         }
+    }
+
+    #[test]
+    fn the_worst_severity_decides_the_exit_code() {
+        let worst = [Severity::Ok, Severity::Failed, Severity::CheckFailed]
+            .into_iter()
+            .max()
+            .unwrap_or(Severity::Ok);
+        assert_eq!(ExitCode::from(worst), ExitCode::Failure);
+        assert_eq!(ExitCode::from(Severity::CheckFailed), ExitCode::CheckFailed);
+        assert_eq!(ExitCode::from(Severity::Ok), ExitCode::Success);
     }
 
     fn status() -> StatusReport {

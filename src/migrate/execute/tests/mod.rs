@@ -110,3 +110,21 @@ fn assert_released_last(server: &FakeServer, session: &FakeSession) {
     assert_eq!(server.lock_holder(DB), None);
     assert!(!session.in_transaction());
 }
+
+/// The fleet runner spawns these futures on tokio's multi-threaded runtime,
+/// so they must be `Send`: this test fails to compile otherwise.
+#[test]
+fn operation_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let (_server, mut session) = workspace();
+    let set = crate::migrate::test_data::set_with(&[1], &[]);
+    let options = options();
+    let operation = migrate();
+    assert_send(&run(&mut session, &set, &operation, &options, |_| {}));
+    assert_send(&crate::migrate::verify_schema(&mut session, &set));
+    let engine = crate::engine::fake::FakeEngine::default();
+    let target = crate::engine::fake::FakeTarget {
+        database: DB.to_owned(),
+    };
+    assert_send(&super::provision(&engine, &target, &set, &options, |_| {}));
+}
