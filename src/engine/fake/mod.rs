@@ -5,7 +5,9 @@
 //!
 //! It models what the executor's guarantees rest on, and nothing else:
 //! transactions really buffer and are discarded on rollback (and, like
-//! `SET XACT_ABORT ON`, on the first error inside them), the app lock is
+//! `SET XACT_ABORT ON`, on the first run-time error inside them; a syntax
+//! error fails its batch but leaves the transaction open, as on SQL
+//! Server), the app lock is
 //! shared between sessions and dies with its connection, a statement that
 //! outlives its timeout breaks the connection, and every call is logged so
 //! tests can assert order and cleanup. Scripts are the tiny language of

@@ -12,8 +12,9 @@
 //! | `SLEEP <n>ms\|s\|m` | waits on tokio's clock (so timeouts can be tested) |
 //! | `PRINT ...`, `SELECT ...` | no effect |
 //!
-//! Anything else is error 102 (incorrect syntax), so a typo in a test
-//! script fails loudly. This is not T-SQL and does not try to be.
+//! Anything else is error 102 (incorrect syntax), raised like a compile
+//! error: before any statement of its batch runs, without dooming an open
+//! transaction. This is not T-SQL and does not try to be.
 
 use std::time::Duration;
 

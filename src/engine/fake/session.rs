@@ -139,7 +139,21 @@ impl FakeSession {
 
     /// Runs one batch statement by statement; the first error stops it.
     async fn execute(&mut self, sql: &str) -> Result<()> {
-        for statement in script::parse(sql) {
+        let statements = script::parse(sql);
+        // A compile error fails the whole batch before any statement runs,
+        // and SET XACT_ABORT does not apply to it: the transaction stays
+        // open, so only an explicit rollback undoes earlier batches.
+        if let Some((line, near)) = statements.iter().find_map(|s| match &s.action {
+            Action::Syntax { near } => Some((s.line, near.clone())),
+            _ => None,
+        }) {
+            return Err(server_error(
+                102,
+                line,
+                format!("Incorrect syntax near '{near}'."),
+            ));
+        }
+        for statement in statements {
             let line = statement.line;
             let outcome = match statement.action {
                 Action::Sleep(after) => {
@@ -185,8 +199,8 @@ fn apply(data: &mut Data, action: Action) -> std::result::Result<(), (u32, Strin
             None => return Err((208, format!("Invalid object name '{name}'."))),
         },
         Action::Fail { number, message } => return Err((number, message)),
-        Action::Syntax { near } => return Err((102, format!("Incorrect syntax near '{near}'."))),
-        Action::Sleep(_) | Action::Nothing => {}
+        // Compile errors were raised before the batch ran.
+        Action::Syntax { .. } | Action::Sleep(_) | Action::Nothing => {}
     }
     Ok(())
 }

@@ -66,6 +66,40 @@ mod session {
     }
 
     #[tokio::test]
+    async fn a_syntax_error_runs_nothing_and_leaves_the_transaction_open() {
+        let server = FakeServer::with_database(DB);
+        let mut session = server.connect(DB).expect("connect");
+        session.begin().await.expect("begin");
+        let second = Duration::from_secs(1);
+        session
+            .run_batch("CREATE TABLE a", second)
+            .await
+            .expect("batch");
+        let err = session
+            .run_batch("CREATE TABLE b\nCREAT TABLE c", second)
+            .await
+            .expect_err("syntax error");
+        assert!(
+            matches!(
+                err,
+                EngineError::Server {
+                    number: 102,
+                    line: 2,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(session.in_transaction(), "compile errors do not doom it");
+        session.commit().await.expect("still open");
+        assert_eq!(
+            server.objects(DB),
+            vec!["a".to_owned()],
+            "nothing of the failed batch ran"
+        );
+    }
+
+    #[tokio::test]
     async fn without_a_transaction_statements_before_an_error_stay() {
         let server = FakeServer::with_database(DB);
         let mut session = server.connect(DB).expect("connect");

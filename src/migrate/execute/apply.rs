@@ -73,6 +73,9 @@ impl<S: Session, F: FnMut(ExecEvent) + Send> Runner<'_, S, F> {
         let version = Some(step.version);
         self.begin(version).await?;
         if let Err(error) = self.run_batches(step, direction).await {
+            // XACT_ABORT rolls back on run-time errors only; a compile error
+            // (e.g. a syntax error in batch 3) leaves the transaction open
+            // with batches 1-2 in it. Roll back explicitly, always.
             self.abort().await;
             return Err(error);
         }

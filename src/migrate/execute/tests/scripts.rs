@@ -346,3 +346,34 @@ async fn events_bracket_each_migration_with_its_duration() {
         Some(3000)
     );
 }
+
+/// SQL Server's XACT_ABORT does not roll back on compile errors: the
+/// executor's own rollback is what keeps earlier batches out.
+#[tokio::test]
+async fn a_syntax_error_still_leaves_no_trace() {
+    let set = set_of(vec![migration(
+        1,
+        "CREATE TABLE a\nGO\nCREATE TABLE b\nCREAT TABLE c",
+        None,
+    )]);
+    let (server, mut session) = workspace();
+    let report = exec(&mut session, &set, migrate()).await;
+    assert!(
+        matches!(
+            &report.outcome,
+            Outcome::Failed {
+                error: ExecuteError::ScriptFailed {
+                    number: 102,
+                    batch: 2,
+                    line: 4,
+                    ..
+                }
+            }
+        ),
+        "{:?}",
+        report.outcome
+    );
+    assert!(server.objects(DB).is_empty());
+    assert_eq!(server.history(DB).map(|rows| rows.len()), Some(0));
+    assert_released_last(&server, &session);
+}
