@@ -117,6 +117,8 @@ struct Database {
 struct ServerState {
     databases: BTreeMap<String, Database>,
     last_session_id: i32,
+    /// While true, the engine cannot reach the server (connect and create fail).
+    down: bool,
 }
 
 /// An in-memory server shared by every fake session connected to it.
@@ -146,6 +148,22 @@ impl FakeServer {
         }
         state.databases.insert(name.to_owned(), Database::default());
         true
+    }
+
+    /// Makes the server unreachable (or reachable again) for [`FakeEngine`]:
+    /// its `connect` and `create_database` fail with `Unreachable`.
+    pub fn set_down(&self, down: bool) {
+        self.state().down = down;
+    }
+
+    fn reachable(&self) -> Result<(), EngineError> {
+        if self.state().down {
+            return Err(EngineError::Unreachable {
+                server: "fake:1433".to_owned(),
+                message: "connection refused".to_owned(),
+            });
+        }
+        Ok(())
     }
 
     pub fn has_database(&self, name: &str) -> bool {
@@ -296,10 +314,12 @@ impl Engine for FakeEngine {
     }
 
     async fn connect(&self, target: &FakeTarget) -> Result<FakeSession, EngineError> {
+        self.server.reachable()?;
         self.server.connect(&target.database)
     }
 
     async fn create_database(&self, target: &FakeTarget) -> Result<bool, EngineError> {
+        self.server.reachable()?;
         Ok(self.server.create_database(&target.database))
     }
 }

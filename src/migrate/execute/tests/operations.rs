@@ -240,6 +240,34 @@ async fn provision_creates_the_database_once_then_migrates_it() {
 }
 
 #[tokio::test]
+async fn provision_reports_an_unreachable_server_as_data() {
+    let set = set_with(&[1], &[]);
+    let engine = FakeEngine::default();
+    engine.server.set_down(true);
+    let target = FakeTarget {
+        database: "ws_new".to_owned(),
+    };
+    let report = provision(&engine, &target, &set, &options(), |_| {}).await;
+    assert!(!report.created);
+    assert!(!report.report.session_reusable);
+    assert!(
+        matches!(
+            &report.report.outcome,
+            Outcome::Failed {
+                error: crate::migrate::execute::ExecuteError::Bookkeeping {
+                    action: crate::migrate::execute::Action::CreateDatabase,
+                    source: EngineError::Unreachable { .. },
+                    ..
+                }
+            }
+        ),
+        "{:?}",
+        report.report.outcome
+    );
+    assert!(!engine.server.has_database("ws_new"));
+}
+
+#[tokio::test]
 async fn verify_schema_confirms_only_the_exact_version() {
     let set = set_with(&[1, 2], &[]);
     let (server, mut session) = workspace();
