@@ -128,3 +128,34 @@ fn operation_futures_are_send() {
     };
     assert_send(&super::provision(&engine, &target, &set, &options, |_| {}));
 }
+
+#[test]
+fn only_changing_operations_take_the_lock() {
+    let version = crate::migrate::test_data::v(1);
+    let cases = [
+        (Operation::Status, false),
+        (Operation::Verify, false),
+        (Operation::History, false),
+        (migrate(), true),
+        (
+            Operation::Migrate {
+                target: UpTarget::Latest,
+                dry_run: true,
+            },
+            false,
+        ),
+        (rollback(DownTarget::Steps(1)), true),
+        (
+            Operation::Rollback {
+                target: DownTarget::Steps(1),
+                dry_run: true,
+            },
+            false,
+        ),
+        (Operation::Baseline { version }, true),
+        (Operation::Repair, true),
+    ];
+    for (operation, changes) in cases {
+        assert_eq!(operation.changes_workspace(), changes, "{operation:?}");
+    }
+}
