@@ -6,6 +6,8 @@
 //! `mssql/` implements them for SQL Server over TDS (tiberius). Tests of the
 //! executor use an in-memory fake session instead.
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod fake;
 pub mod mssql;
 
 use std::fmt;

@@ -6,10 +6,18 @@
 //! only through the [`crate::engine::Session`] trait.
 
 pub mod checksum;
+pub mod execute;
 pub mod history;
+pub mod plan;
+#[cfg(test)]
+mod test_data;
+pub mod validate;
 
 pub use checksum::Checksum;
+pub use execute::{ExecEvent, ExecOptions, Operation, Outcome, WorkspaceReport};
 pub use history::AppliedMigration;
+pub use plan::{DownTarget, Plan, PlanError, UpTarget};
+pub use validate::{SchemaError, SchemaVersion, Validation, validate, verify_schema};
 
 use std::fmt;
 use std::path::PathBuf;
