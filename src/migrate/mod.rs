@@ -5,8 +5,11 @@
 //! Nothing here knows a database driver. The executor talks to a database
 //! only through the [`crate::engine::Session`] trait.
 
+pub mod batch;
 pub mod checksum;
+pub mod directives;
 pub mod history;
+pub mod lexer;
 
 pub use checksum::Checksum;
 pub use history::AppliedMigration;
