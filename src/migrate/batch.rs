@@ -188,8 +188,10 @@ fn malformed(go_line: &str, line: usize) -> SplitError {
 mod tests {
     use super::*;
 
-    /// (sql, start_line, repeat) of each batch.
-    fn split(text: &str) -> Vec<(String, usize, u32)> {
+    /// (sql, start_line, repeat) of a batch.
+    type Shape = (String, usize, u32);
+
+    fn split(text: &str) -> Vec<Shape> {
         split_batches(text)
             .unwrap_or_else(|e| panic!("{text:?}: {e}"))
             .into_iter()
@@ -197,13 +199,13 @@ mod tests {
             .collect()
     }
 
-    fn b(sql: &str, line: usize, repeat: u32) -> (String, usize, u32) {
+    fn b(sql: &str, line: usize, repeat: u32) -> Shape {
         (sql.to_owned(), line, repeat)
     }
 
     #[test]
     fn separators() {
-        let cases: Vec<(&str, Vec<(String, usize, u32)>)> = vec![
+        let cases: Vec<(&str, Vec<Shape>)> = vec![
             ("A\nGO\nB\n", vec![b("A\n", 1, 1), b("B\n", 3, 1)]),
             ("A\ngo\nB", vec![b("A\n", 1, 1), b("B", 3, 1)]),
             ("A\n  Go  \nB", vec![b("A\n", 1, 1), b("B", 3, 1)]),

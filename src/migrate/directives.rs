@@ -395,7 +395,8 @@ mod tests {
                 "{text}"
             );
         }
-        let bad: [(&str, fn(&DurationError) -> bool); 10] = [
+        type IsKind = fn(&DurationError) -> bool;
+        let bad: [(&str, IsKind); 10] = [
             ("", |e| matches!(e, DurationError::Syntax { .. })),
             ("30", |e| matches!(e, DurationError::Syntax { .. })),
             ("m", |e| matches!(e, DurationError::Syntax { .. })),

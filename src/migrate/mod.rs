@@ -10,9 +10,18 @@ pub mod checksum;
 pub mod directives;
 pub mod history;
 pub mod lexer;
+pub mod lint;
+pub mod naming;
+pub mod scaffold;
+pub mod source;
+pub mod sum;
 
+pub use batch::split_batches;
 pub use checksum::Checksum;
 pub use history::AppliedMigration;
+pub use lint::{Finding, Rule, Severity};
+pub use source::SourceError;
+pub use sum::{SumError, SumFile};
 
 use std::fmt;
 use std::path::PathBuf;
