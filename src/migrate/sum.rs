@@ -15,7 +15,7 @@
 //! breaks the chain). This module owns the format and the comparison with a
 //! set; it does not decide when to run `wsdb hash` (the CLI does).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -333,10 +333,11 @@ pub fn verify(set: &MigrationSet, dir: &Path) -> Result<(), SumError> {
     })?;
     let files = SumFile::compute(set);
     check_listed(&sum, &files)?;
+    let listed: HashSet<&str> = sum.entries.iter().map(|e| e.file.as_str()).collect();
     match files
         .entries
         .iter()
-        .find(|f| !sum.entries.iter().any(|e| e.file == f.file))
+        .find(|f| !listed.contains(f.file.as_str()))
     {
         Some(unlisted) => Err(SumError::NotListed {
             file: unlisted.file.clone(),
