@@ -231,9 +231,16 @@ fn read_dir(dir: &Path) -> Result<Vec<MigrationFile>, SourceError> {
     paths.sort();
     let mut files = Vec::new();
     for path in paths {
-        if let Some(name) = parse_name(&path)? {
-            let bytes = read_bounded(&path, MAX_FILE_BYTES)?;
-            files.push(MigrationFile { path, name, bytes });
+        match parse_name(&path) {
+            Ok(Some(name)) => {
+                // A folder named like a migration is refused by the read.
+                let bytes = read_bounded(&path, MAX_FILE_BYTES)?;
+                files.push(MigrationFile { path, name, bytes });
+            }
+            Ok(None) => {}
+            // Other folders are not migrations, whatever their names.
+            Err(_) if path.is_dir() => {}
+            Err(error) => return Err(error),
         }
     }
     Ok(files)

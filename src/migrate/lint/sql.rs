@@ -195,9 +195,21 @@ const MODULES: &[&str] = &["PROCEDURE", "PROC", "VIEW", "FUNCTION", "TRIGGER"];
 /// Created only with `CREATE`, and also required to start their batch.
 const CREATE_ONLY: &[&str] = &["DEFAULT", "RULE", "SCHEMA"];
 
+/// Whether the keyword at `i` names a permission (`GRANT CREATE VIEW`,
+/// `DENY BACKUP DATABASE`, `GRANT SELECT, CREATE TABLE`) rather than
+/// starting a statement.
+fn names_a_permission(tokens: &[Token<'_>], i: usize) -> bool {
+    let previous = i.checked_sub(1).and_then(|p| tokens.get(p));
+    word_in(previous, &["GRANT", "DENY", "REVOKE", "FOR"])
+        || previous.is_some_and(|t| t.is_punct(','))
+}
+
 /// The statement (`CREATE OR ALTER VIEW`...) that must start its batch, if
 /// one starts at `i`.
 fn batch_first_statement(tokens: &[Token<'_>], i: usize) -> Option<String> {
+    if names_a_permission(tokens, i) {
+        return None;
+    }
     let at = |j: usize| tokens.get(j);
     let words = |range: std::ops::Range<usize>| {
         tokens[range]
@@ -248,7 +260,9 @@ fn create_not_alone(tokens: &[Token<'_>], hits: &mut Vec<Hit>) {
 fn non_transactional(tokens: &[Token<'_>], hits: &mut Vec<Hit>) {
     for (i, token) in tokens.iter().enumerate() {
         let at = |j: usize| tokens.get(j);
-        let statement = if word_in(Some(token), &["BACKUP", "RESTORE", "RECONFIGURE"]) {
+        let statement = if names_a_permission(tokens, i) {
+            None
+        } else if word_in(Some(token), &["BACKUP", "RESTORE", "RECONFIGURE"]) {
             Some(token.text.to_ascii_uppercase())
         } else if !word_in(Some(token), &["CREATE", "ALTER", "DROP"]) {
             None

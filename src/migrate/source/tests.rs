@@ -195,6 +195,7 @@ fn directory_problems() {
 fn an_empty_directory_is_an_empty_set() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("seeds")).unwrap();
+    std::fs::create_dir(dir.path().join("archive.sql")).unwrap();
     let set = MigrationSet::load(dir.path()).unwrap();
     assert!(set.migrations.is_empty());
     assert_eq!(set.dir.as_deref(), Some(dir.path()));

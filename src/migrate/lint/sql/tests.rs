@@ -160,6 +160,15 @@ fn create_not_alone() {
             &[],
         ),
         ("EXEC ('SELECT 1; CREATE VIEW v AS SELECT 1')", &[]),
+        // Permissions, not statements.
+        (
+            "CREATE ROLE r;\nGRANT CREATE VIEW, CREATE PROCEDURE TO r;\nDENY CREATE SCHEMA TO r",
+            &[],
+        ),
+        (
+            "SELECT 1; REVOKE GRANT OPTION FOR CREATE FUNCTION FROM r CASCADE",
+            &[],
+        ),
     ]);
 }
 
@@ -189,6 +198,11 @@ fn statements_refused_in_a_transaction() {
         ),
         ("CREATE FULLTEXT STOPLIST s", &[]),
         ("SELECT 'BACKUP' AS [RESTORE] -- RECONFIGURE", &[]),
+        ("GRANT BACKUP DATABASE, BACKUP LOG TO backup_operator", &[]),
+        (
+            "DENY CREATE DATABASE TO u; REVOKE ALTER ANY DATABASE FROM u",
+            &[],
+        ),
     ]);
     assert_eq!(hits("ALTER DATABASE CURRENT SET x ON", true), []);
 }
