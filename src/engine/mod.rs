@@ -67,9 +67,7 @@ impl fmt::Display for LockHolder {
 pub enum LockOutcome {
     Acquired,
     /// Still busy after the timeout; `holder` when the server tells.
-    Busy {
-        holder: Option<LockHolder>,
-    },
+    Busy { holder: Option<LockHolder> },
 }
 
 /// The lock as seen by a read-only command, without taking it.
@@ -129,11 +127,7 @@ pub enum EngineError {
     #[error("timed out after {after:?} while {phase}")]
     Timeout { phase: Phase, after: Duration },
     #[error("login failed for user `{user}` (error {number}): {message}")]
-    LoginFailed {
-        user: String,
-        number: u32,
-        message: String,
-    },
+    LoginFailed { user: String, number: u32, message: String },
     #[error("database `{database}` does not exist or the login cannot open it (error 4060)")]
     UnknownDatabase { database: String },
     #[error("TLS: {message}")]
@@ -183,10 +177,8 @@ pub trait Engine: Send + Sync + 'static {
     fn server_key(&self, target: &Self::Target) -> String;
 
     /// Opens one session bound to the target's database.
-    fn connect(
-        &self,
-        target: &Self::Target,
-    ) -> impl Future<Output = EngineResult<Self::Session>> + Send;
+    fn connect(&self, target: &Self::Target)
+    -> impl Future<Output = EngineResult<Self::Session>> + Send;
 
     /// Creates the target's database when it does not exist (via the
     /// server's `master`); `Ok(true)` when it was created.
