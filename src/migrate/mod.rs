@@ -5,18 +5,30 @@
 //! Nothing here knows a database driver. The executor talks to a database
 //! only through the [`crate::engine::Session`] trait.
 
+pub mod batch;
 pub mod checksum;
+pub mod directives;
 pub mod execute;
 pub mod history;
+pub mod lexer;
+pub mod lint;
+pub mod naming;
 pub mod plan;
+pub mod scaffold;
+pub mod source;
+pub mod sum;
 #[cfg(test)]
 mod test_data;
 pub mod validate;
 
+pub use batch::split_batches;
 pub use checksum::Checksum;
 pub use execute::{ExecEvent, ExecOptions, Operation, Outcome, WorkspaceReport};
 pub use history::AppliedMigration;
+pub use lint::{Finding, Rule, Severity};
 pub use plan::{DownTarget, Plan, PlanError, UpTarget};
+pub use source::SourceError;
+pub use sum::{SumError, SumFile};
 pub use validate::{SchemaError, SchemaVersion, Validation, validate, verify_schema};
 
 use std::fmt;

@@ -1,10 +1,8 @@
 //! Migration sets and history rows for unit tests of the planner, the
 //! validator and the executor.
 //!
-//! Scripts are split on lines that hold only `GO` or `GO <n>`: a test-only
-//! simplification. The real, T-SQL-aware splitter (strings, comments,
-//! brackets) lives with the migration source and has its own tests; these
-//! tests only need to control where batches start.
+//! Scripts are split with the real splitter, so batch start lines match what
+//! a loaded migration set would carry.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,39 +33,7 @@ pub fn script_with(path: &str, text: &str, directives: Directives) -> Script {
 }
 
 fn split(text: &str) -> Vec<Batch> {
-    let mut batches = Vec::new();
-    let mut current: Option<(usize, Vec<&str>)> = None;
-    for (index, line) in text.lines().enumerate() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let repeat = match words.as_slice() {
-            [go] if go.eq_ignore_ascii_case("go") => Some(1),
-            [go, n] if go.eq_ignore_ascii_case("go") => n.parse().ok(),
-            _ => None,
-        };
-        match repeat {
-            Some(repeat) => {
-                if let Some((start_line, lines)) = current.take() {
-                    batches.push(Batch {
-                        sql: lines.join("\n"),
-                        start_line,
-                        repeat,
-                    });
-                }
-            }
-            None => current
-                .get_or_insert_with(|| (index + 1, Vec::new()))
-                .1
-                .push(line),
-        }
-    }
-    if let Some((start_line, lines)) = current {
-        batches.push(Batch {
-            sql: lines.join("\n"),
-            start_line,
-            repeat: 1,
-        });
-    }
-    batches
+    super::split_batches(text).expect("test scripts split cleanly")
 }
 
 /// Migration `n` named `m<n>` in `migrations/`, with the given scripts.
@@ -142,27 +108,5 @@ pub fn timeout(after: Duration) -> Directives {
     Directives {
         no_transaction: false,
         timeout: Some(after),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_keeps_start_lines_and_repeat_counts() {
-        let batches = split("CREATE TABLE a\nGO\n\nINSERT INTO a\nGO 3\nCREATE TABLE b");
-        let shape: Vec<(usize, u32, &str)> = batches
-            .iter()
-            .map(|b| (b.start_line, b.repeat, b.sql.as_str()))
-            .collect();
-        assert_eq!(
-            shape,
-            vec![
-                (1, 1, "CREATE TABLE a"),
-                (3, 3, "\nINSERT INTO a"),
-                (6, 1, "CREATE TABLE b")
-            ]
-        );
     }
 }
