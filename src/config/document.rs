@@ -141,9 +141,20 @@ impl<'a, 'i> Section<'a, 'i> {
         value: &Spanned<DeValue<'i>>,
         expected: &'static str,
     ) -> ConfigError {
+        self.wrong_type_with_hint(name, value, expected, None)
+    }
+
+    fn wrong_type_with_hint(
+        &self,
+        name: &str,
+        value: &Spanned<DeValue<'i>>,
+        expected: &'static str,
+        hint: Option<&'static str>,
+    ) -> ConfigError {
         let problem = Problem::WrongType {
             expected,
             found: type_with_article(value.get_ref()),
+            hint,
         };
         self.source
             .error(&self.child_key(name), &value.span(), problem)
@@ -232,17 +243,26 @@ impl<'a, 'i> Section<'a, 'i> {
         let Some((key, value)) = self.lookup(name) else {
             return Ok(None);
         };
-        self.section_of(key, value).map(Some)
+        self.section_of(key, value, None).map(Some)
     }
 
     /// Every entry of this table as a sub-table (for `[env.NAME]`): a
-    /// table whose keys are names the user chooses.
-    pub(crate) fn sub_tables(&mut self) -> Result<Vec<(String, Section<'a, 'i>)>, ConfigError> {
+    /// table whose keys are names the user chooses. `hint` says where
+    /// settings go when an entry is not a table.
+    pub(crate) fn sub_tables(
+        &mut self,
+        hint: &'static str,
+    ) -> Result<Vec<(String, Section<'a, 'i>)>, ConfigError> {
         let mut entries: Vec<Entry<'a, 'i>> = self.table.iter().collect();
         entries.sort_by_key(|(key, _)| key.span().start);
         entries
             .into_iter()
-            .map(|(key, value)| Ok((key.get_ref().to_string(), self.section_of(key, value)?)))
+            .map(|(key, value)| {
+                Ok((
+                    key.get_ref().to_string(),
+                    self.section_of(key, value, Some(hint))?,
+                ))
+            })
             .collect()
     }
 
@@ -250,6 +270,7 @@ impl<'a, 'i> Section<'a, 'i> {
         &self,
         key: &'a Spanned<DeString<'i>>,
         value: &'a Spanned<DeValue<'i>>,
+        hint: Option<&'static str>,
     ) -> Result<Section<'a, 'i>, ConfigError> {
         match value.get_ref() {
             DeValue::Table(table) => Ok(Section {
@@ -259,7 +280,7 @@ impl<'a, 'i> Section<'a, 'i> {
                 line: self.source.line(key.span().start),
                 known: Vec::new(),
             }),
-            _ => Err(self.wrong_type(key.get_ref(), value, "a table")),
+            _ => Err(self.wrong_type_with_hint(key.get_ref(), value, "a table", hint)),
         }
     }
 
@@ -363,13 +384,8 @@ mod tests {
     fn wrong_types_say_expected_and_found() {
         let text =
             "\nname = 3\nflag = \"yes\"\ncount = \"5\"\nwait = 30\nhuge = 99999999999999999999\n";
-        let cases: [(
-            &str,
-            fn(&mut Section<'_, '_>) -> Result<(), ConfigError>,
-            ConfigErrorKind,
-            usize,
-            &str,
-        ); 5] = [
+        type Read = fn(&mut Section<'_, '_>) -> Result<(), ConfigError>;
+        let cases: [(&str, Read, ConfigErrorKind, usize, &str); 5] = [
             (
                 "name",
                 |s| s.string("name").map(drop),
@@ -434,7 +450,7 @@ mod tests {
         let text = "[env.zeta]\n[env.alpha]\n[env.\"odd name\"]\n";
         let names = with_section(text, |mut root| {
             let mut env = root.table("env").expect("table").expect("present");
-            let subs = env.sub_tables().expect("tables");
+            let subs = env.sub_tables("hint").expect("tables");
             subs.iter()
                 .map(|(name, section)| (name.clone(), section.key().to_owned(), section.line()))
                 .collect::<Vec<_>>()

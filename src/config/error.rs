@@ -35,6 +35,7 @@ pub enum Problem {
     WrongType {
         expected: &'static str,
         found: &'static str,
+        hint: Option<&'static str>,
     },
     #[error("is required")]
     MissingKey { example: &'static str },
@@ -118,7 +119,9 @@ pub struct ConfigError {
     path: PathBuf,
     line: Option<usize>,
     key: Option<String>,
-    problem: Problem,
+    /// Boxed: errors travel in every `Result` of the module, and the
+    /// largest problems are several times the size of the rest.
+    problem: Box<Problem>,
 }
 
 impl ConfigError {
@@ -127,7 +130,7 @@ impl ConfigError {
             path: path.to_owned(),
             line: None,
             key: None,
-            problem,
+            problem: Box::new(problem),
         }
     }
 
@@ -163,7 +166,7 @@ impl ConfigError {
 
     pub fn kind(&self) -> ConfigErrorKind {
         use ConfigErrorKind as Kind;
-        match &self.problem {
+        match self.problem.as_ref() {
             Problem::Read { .. } => Kind::Read,
             Problem::Syntax { .. } => Kind::Syntax,
             Problem::UnknownKey { .. } => Kind::UnknownKey,
@@ -187,7 +190,7 @@ impl ConfigError {
 
     /// What the user can do about it, when there is something to do.
     pub fn hint(&self) -> Option<String> {
-        match &self.problem {
+        match self.problem.as_ref() {
             Problem::Read { source } if source.kind() == io::ErrorKind::NotFound => Some(
                 "run `wsdb init` to write one, or point `--config` (or `WSDB_CONFIG`) at it"
                     .to_owned(),
@@ -234,6 +237,7 @@ impl ConfigError {
                     .to_owned(),
             ),
             Problem::BadDuration { source, .. } => Some(source.hint()),
+            Problem::WrongType { hint, .. } => hint.map(str::to_owned),
             Problem::InvalidValue { hint, .. } | Problem::Conflict { hint, .. } => hint.clone(),
             Problem::MissingFile { .. } => {
                 Some("relative paths start at the folder of the configuration file".to_owned())

@@ -28,10 +28,11 @@ impl Variables {
     ) -> Self {
         let mut captured = BTreeMap::new();
         for name in names {
-            if !captured.contains_key(name) {
-                if let Some(value) = lookup(name) {
-                    captured.insert(name.to_owned(), value);
-                }
+            if captured.contains_key(name) {
+                continue;
+            }
+            if let Some(value) = lookup(name) {
+                captured.insert(name.to_owned(), value);
             }
         }
         Variables(captured)
@@ -84,7 +85,7 @@ pub(crate) fn expand(template: &str, variables: &Variables) -> Result<String, Ex
         match piece {
             Piece::Text(text) => expanded.push_str(text),
             Piece::Variable { name, default } => match (variables.get(name), default) {
-                (Some(value), Some(default)) if value.is_empty() => expanded.push_str(default),
+                (Some(""), Some(default)) => expanded.push_str(default),
                 (Some(value), _) => expanded.push_str(value),
                 (None, Some(default)) => expanded.push_str(default),
                 (None, None) => {

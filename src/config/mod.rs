@@ -233,7 +233,84 @@ impl Default for RunSettings {
 
 #[cfg(test)]
 mod tests {
+    use super::test_support::TempConfig;
     use super::*;
+
+    /// A commented-out `# key = value` line of the reference (an optional
+    /// key shown with an example value), as the `key = value` it documents.
+    fn documented_optional_key(line: &str) -> Option<&str> {
+        let assignment = line.strip_prefix("# ")?;
+        let (key, value) = assignment.split_once(" = ")?;
+        let is_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        let is_value = (value.len() >= 2 && value.starts_with('"') && value.ends_with('"'))
+            || ["true", "false"].contains(&value)
+            || value.chars().all(|c| c.is_ascii_digit());
+        (is_key && is_value).then_some(assignment)
+    }
+
+    #[test]
+    fn the_reference_states_the_real_defaults() {
+        let config = TempConfig::new(REFERENCE_TOML);
+        let lookup = |name: &str| (name == "WSDB_MSSQL_PASSWORD").then(|| "pw".to_owned());
+        let file = load(&config.path, &lookup).expect("the reference loads");
+        assert_eq!(file.default_env.as_deref(), Some("dev"));
+        assert_eq!(file.migrations_dir, config.dir.path().join("migrations"));
+        let env = file.select_env(None).expect("the reference resolves");
+        assert_eq!(
+            env.control_url.expose(),
+            "postgres://wsdb@127.0.0.1:5432/wsdb"
+        );
+        // `user` and `password` have no default; the reference shows examples.
+        let mssql = MssqlSettings {
+            user: None,
+            password: None,
+            ..env.mssql.clone()
+        };
+        assert_eq!(mssql, MssqlSettings::default());
+        assert_eq!(env.mssql.user.as_deref(), Some("wsdb"));
+        assert_eq!(env.pool, PoolSettings::default());
+        assert_eq!(env.retry, RetrySettings::default());
+        assert_eq!(env.run, RunSettings::default());
+    }
+
+    #[test]
+    fn the_reference_documents_only_real_keys_even_commented_ones() {
+        let optional: Vec<&str> = REFERENCE_TOML
+            .lines()
+            .filter_map(documented_optional_key)
+            .collect();
+        assert_eq!(optional, ["ca_file = \"certs/ca.pem\""]);
+        let uncommented: String = REFERENCE_TOML
+            .lines()
+            .map(|line| documented_optional_key(line).unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = TempConfig::new(&uncommented);
+        let lookup = |name: &str| (name == "WSDB_MSSQL_PASSWORD").then(|| "pw".to_owned());
+        let env = load(&config.path, &lookup)
+            .and_then(|file| file.select_env(None))
+            .expect("the reference with its optional keys resolves");
+        assert_eq!(
+            env.mssql.ca_file,
+            Some(config.dir.path().join("certs/ca.pem"))
+        );
+    }
+
+    #[test]
+    fn the_docs_describe_every_key_of_the_reference() {
+        let docs = include_str!("../../docs/configuration.md");
+        let keys = REFERENCE_TOML
+            .lines()
+            .map(|line| documented_optional_key(line).unwrap_or(line))
+            .filter_map(|line| line.split_once(" = ").map(|(key, _)| key))
+            .filter(|key| !key.starts_with('#'));
+        for key in keys {
+            assert!(
+                docs.contains(&format!("`{key}`")),
+                "docs/configuration.md does not describe `{key}`"
+            );
+        }
+    }
 
     #[test]
     fn encrypt_parses_its_own_names_and_nothing_else() {

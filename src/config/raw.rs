@@ -83,7 +83,9 @@ impl RawFile {
         root.finish()?;
         let mut envs = Vec::new();
         if let Some(mut env) = env {
-            for (name, section) in env.sub_tables()? {
+            let hint =
+                "put each environment's settings in its own table: `[env.dev]`, `[env.prod]`";
+            for (name, section) in env.sub_tables(hint)? {
                 envs.push(RawEnv::read(name, section)?);
             }
         }
