@@ -27,12 +27,14 @@ use super::raw::{RawEnv, RawRun};
 use super::secret::Secret;
 use super::{EnvConfig, RunSettings, limits};
 
-/// What a duration may be.
+/// Which durations a key accepts.
 #[derive(Debug, Clone, Copy)]
-enum Span {
+enum DurationRule {
     /// Longer than zero: a zero timeout or backoff makes no sense.
     Positive,
-    /// Zero means "immediately" (check every time, do not wait).
+    /// Zero too, meaning "immediately" (check every time).
+    Any,
+    /// Zero ("do not wait") up to a limit of the server.
     AtMost(Duration),
 }
 
@@ -46,17 +48,12 @@ pub(crate) struct Resolver<'a> {
 
 impl Resolver<'_> {
     pub(crate) fn resolve(&self, raw: &RawEnv) -> Result<EnvConfig, ConfigError> {
-        let control_url = raw.control_url.as_ref().ok_or_else(|| {
+        let url_item = raw.control_url.as_ref().ok_or_else(|| {
             self.missing(raw, "control_url", "\"postgres://USER@HOST:5432/DATABASE\"")
         })?;
-        let control_url = self.secret(control_url)?;
-        check_control_url(control_url.expose()).map_err(|reason| {
-            self.error_at(
-                raw.control_url.as_ref(),
-                raw,
-                Problem::BadControlUrl { reason },
-            )
-        })?;
+        let control_url = self.secret(url_item)?;
+        check_control_url(control_url.expose())
+            .map_err(|reason| self.at(url_item, Problem::BadControlUrl { reason }))?;
         let workspaces = raw.workspaces.as_ref().ok_or_else(|| {
             self.missing(
                 raw,
@@ -84,7 +81,7 @@ impl Resolver<'_> {
             lock_timeout: self.duration(
                 &raw.lock_timeout,
                 defaults.lock_timeout,
-                Span::AtMost(limits::LOCK_TIMEOUT_MAX),
+                DurationRule::AtMost(limits::LOCK_TIMEOUT_MAX),
             )?,
             protected: raw
                 .protected
@@ -122,7 +119,7 @@ impl Resolver<'_> {
         &self,
         item: &Option<Item<String>>,
         default: Duration,
-        span: Span,
+        rule: DurationRule,
     ) -> Result<Duration, ConfigError> {
         let Some(item) = item else {
             return Ok(default);
@@ -137,11 +134,11 @@ impl Resolver<'_> {
                 },
             )
         })?;
-        match span {
-            Span::Positive if duration.is_zero() => {
+        match rule {
+            DurationRule::Positive if duration.is_zero() => {
                 Err(self.invalid(item, "a duration longer than zero", format!("{text:?}")))
             }
-            Span::AtMost(max) if duration > max => Err(self.invalid(
+            DurationRule::AtMost(max) if duration > max => Err(self.invalid(
                 item,
                 &format!("at most {}", format_duration(max)),
                 format!("{text:?}"),
@@ -177,13 +174,6 @@ impl Resolver<'_> {
 
     fn at<T>(&self, item: &Item<T>, problem: Problem) -> ConfigError {
         ConfigError::new(self.path, problem).at(item.key.as_str(), item.line)
-    }
-
-    fn error_at<T>(&self, item: Option<&Item<T>>, env: &RawEnv, problem: Problem) -> ConfigError {
-        match item {
-            Some(item) => self.at(item, problem),
-            None => ConfigError::new(self.path, problem).at(env.key.as_str(), env.line),
-        }
     }
 
     fn invalid<T>(&self, item: &Item<T>, expected: &str, found: String) -> ConfigError {

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use super::{Resolver, Span};
+use super::{DurationRule, Resolver};
 use crate::config::document::Item;
 use crate::config::error::{ConfigError, Problem};
 use crate::config::raw::RawMssql;
@@ -55,12 +55,12 @@ impl Resolver<'_> {
             connect_timeout: self.duration(
                 &raw.connect_timeout,
                 defaults.connect_timeout,
-                Span::Positive,
+                DurationRule::Positive,
             )?,
             statement_timeout: self.duration(
                 &raw.statement_timeout,
                 defaults.statement_timeout,
-                Span::Positive,
+                DurationRule::Positive,
             )?,
             application_name,
         })

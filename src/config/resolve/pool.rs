@@ -6,9 +6,7 @@
 //! never runs, a first backoff longer than the longest). It does not pool
 //! nor retry anything (the `pool` module does).
 
-use std::time::Duration;
-
-use super::{Resolver, Span};
+use super::{DurationRule, Resolver};
 use crate::config::duration::format_duration;
 use crate::config::error::ConfigError;
 use crate::config::raw::{RawEnv, RawPool, RawRetry};
@@ -36,12 +34,12 @@ impl Resolver<'_> {
             idle_timeout: self.duration(
                 &raw.idle_timeout,
                 defaults.idle_timeout,
-                Span::Positive,
+                DurationRule::Positive,
             )?,
             health_check_after: self.duration(
                 &raw.health_check_after,
                 defaults.health_check_after,
-                Span::AtMost(Duration::MAX),
+                DurationRule::Any,
             )?,
         };
         if pool.max_per_workspace > pool.max_per_server {
@@ -82,9 +80,13 @@ impl Resolver<'_> {
             initial_backoff: self.duration(
                 &raw.initial_backoff,
                 defaults.initial_backoff,
-                Span::Positive,
+                DurationRule::Positive,
             )?,
-            max_backoff: self.duration(&raw.max_backoff, defaults.max_backoff, Span::Positive)?,
+            max_backoff: self.duration(
+                &raw.max_backoff,
+                defaults.max_backoff,
+                DurationRule::Positive,
+            )?,
             max_attempts: self.count(
                 &raw.max_attempts,
                 defaults.max_attempts,
