@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::completions;
+use super::{check, completions, hash, init, lint, new};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -42,6 +42,10 @@ pub struct GlobalArgs {
     #[arg(long = "env", global = true, env = "WSDB_ENV", value_name = "NAME")]
     pub env_name: Option<String>,
 
+    /// Migrations folder [default: `migrations` of wsdb.toml, else ./migrations]
+    #[arg(long, global = true, env = "WSDB_MIGRATIONS", value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
+
     /// Output format: a table for people, JSON for machines
     #[arg(long, global = true, value_enum, default_value_t = Format::Table, env = "WSDB_FORMAT")]
     pub format: Format,
@@ -67,6 +71,16 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented wsdb.toml and an empty migrations/ folder
+    Init(init::InitArgs),
+    /// Create the next .up.sql/.down.sql pair and record it in wsdb.sum
+    New(new::NewArgs),
+    /// Rewrite wsdb.sum from the migration files
+    Hash(hash::HashArgs),
+    /// Check the migration set offline: names, gaps, directives, sum, unsafe SQL
+    Lint(lint::LintArgs),
+    /// Validate the configuration and migrations, then reach the databases
+    Check(check::CheckArgs),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
 }

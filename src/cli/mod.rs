@@ -4,7 +4,13 @@
 //! `report`. No SQL and no formatting here.
 
 mod args;
+mod check;
 pub mod completions;
+mod context;
+mod hash;
+mod init;
+mod lint;
+mod new;
 
 pub use args::{Cli, Command, Format, GlobalArgs};
 
@@ -35,7 +41,13 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = &cli.global;
     match cli.command {
+        Command::Init(args) => init::run(global, args),
+        Command::New(args) => new::run(global, args),
+        Command::Hash(args) => hash::run(global, args),
+        Command::Lint(args) => lint::run(global, args),
+        Command::Check(args) => check::run(global, args).await,
         Command::Completions(args) => completions::run(args),
     }
 }
@@ -44,7 +56,13 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 /// set) exits 2; everything else that ends a command early is a runtime
 /// failure (1).
 fn error_exit_code(err: &anyhow::Error) -> ExitCode {
-    if err.chain().any(|cause| cause.is::<UsageError>()) {
+    let is_usage = |cause: &(dyn std::error::Error + 'static)| {
+        cause.is::<UsageError>()
+            || cause.is::<crate::config::ConfigError>()
+            || cause.is::<crate::migrate::SourceError>()
+            || cause.is::<crate::migrate::SumError>()
+    };
+    if err.chain().any(is_usage) {
         ExitCode::Usage
     } else {
         ExitCode::Failure

