@@ -170,6 +170,10 @@ impl ControlDb {
         }
     }
 
+    pub(crate) fn connect_options(&self) -> &PgConnectOptions {
+        &self.connect_options
+    }
+
     pub(crate) fn redactor(&self) -> &Redactor {
         &self.redactor
     }
@@ -236,5 +240,61 @@ mod tests {
         );
         assert!(!text.contains("hunter2"), "{text}");
         assert_eq!(text.lines().count(), 1, "{text}");
+    }
+}
+
+/// Compile-time check that every future of the public API can be spawned on
+/// a multi-threaded runtime, as the fleet runner does: an `async fn` that
+/// holds a borrowed bind across an await can silently lose `Send`.
+#[cfg(test)]
+#[allow(dead_code)]
+mod spawnable {
+    use super::*;
+    use crate::workspace::WorkspaceId;
+    use std::future::Future;
+
+    fn spawnable<F: Future + Send + 'static>(_: F) {}
+
+    fn every_future(db: ControlDb, run: NewRun, claim: Claim, record: WorkspaceRecord) {
+        let id = RunId::new(1).unwrap_or_else(|| unreachable!());
+        let d = db.clone();
+        spawnable(async move { d.fetch_workspaces("q").await });
+        let d = db.clone();
+        spawnable(async move { d.init().await });
+        let d = db.clone();
+        spawnable(async move { d.ensure_schema().await });
+        let d = db.clone();
+        spawnable(async move { d.require_schema().await });
+        let (d, r) = (db.clone(), run.clone());
+        spawnable(async move { d.start_run(&r).await });
+        let (d, r) = (db.clone(), run.clone());
+        spawnable(async move { d.start_queue_run(&r, "k").await });
+        let d = db.clone();
+        spawnable(async move { d.finish_run(id, RunOutcome::Failed).await });
+        let (d, r) = (db.clone(), record.clone());
+        spawnable(async move { d.record_workspace(id, &r).await });
+        let d = db.clone();
+        spawnable(async move { d.list_runs(1).await });
+        let d = db.clone();
+        spawnable(async move { d.show_run(id).await });
+        let d = db.clone();
+        spawnable(async move { d.workspaces_to_resume(id).await });
+        let d = db.clone();
+        spawnable(async move { d.changed_by_run(id).await });
+        let d = db.clone();
+        spawnable(async move { d.update_version_cache(&[]).await });
+        let d = db.clone();
+        spawnable(async move { d.version_cache().await });
+        let d = db.clone();
+        spawnable(async move { d.enqueue(id, &[WorkspaceId::from("a")]).await });
+        let d = db.clone();
+        spawnable(async move { d.claim(id, "r", Duration::ZERO).await });
+        let (d, c) = (db.clone(), claim.clone());
+        spawnable(async move { d.renew(&c, Duration::ZERO).await });
+        let (d, c, r) = (db.clone(), claim.clone(), record.clone());
+        spawnable(async move { d.complete(&c, &r).await });
+        let d = db.clone();
+        spawnable(async move { d.run_progress(id).await });
+        spawnable(async move { db.close().await });
     }
 }

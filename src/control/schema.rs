@@ -7,18 +7,23 @@
 //! in sqlx's default `public._sqlx_migrations`: the control database belongs
 //! to the product, which may run sqlx migrations of its own there.
 //!
-//! Migrations run on a dedicated connection, never a pooled one: sqlx's
-//! migrator releases its advisory lock only on success, and a pooled
+//! Migrations run on a dedicated connection, never one of the control pool:
+//! sqlx's migrator releases its advisory lock only on success, and a pooled
 //! connection still holding it would block every later attempt. Closing the
 //! dedicated connection releases the lock on every path.
 //!
 //! Not here: what the tables mean (see `ledger` and `queue`).
 
 use serde::Serialize;
-use sqlx::Connection;
+use std::time::Duration;
+
 use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::PgPoolOptions;
 
 use super::{ControlDb, ControlError};
+
+/// Bound on getting the migration connection.
+const MIGRATION_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where `wsdb.schema_migrations` lives; see the module docs for why.
 const MIGRATIONS_TABLE: &str = "wsdb.schema_migrations";
@@ -172,18 +177,17 @@ impl ControlDb {
     }
 
     async fn run_migrations(&self) -> Result<(), ControlError> {
-        let timeout = std::time::Duration::from_secs(30);
-        let mut connection = self.open_connection(timeout).await?;
-        let result = migrator().run(&mut connection).await;
-        // On failure the connection is dropped rather than closed politely,
-        // which ends the session and with it the migrator's advisory lock.
-        match result {
-            Ok(()) => {
-                let _ = connection.close().await;
-                Ok(())
-            }
-            Err(error) => Err(self.migrate_error(error)),
-        }
+        // A pool of one connection of its own, closed on every path: closing
+        // ends the session and with it the migrator's advisory lock, which
+        // sqlx leaves held when a migration fails.
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .min_connections(0)
+            .acquire_timeout(MIGRATION_CONNECT_TIMEOUT)
+            .connect_lazy_with(self.connect_options().clone());
+        let result = migrator().run(&pool).await;
+        pool.close().await;
+        result.map_err(|error| self.migrate_error(error))
     }
 
     fn migrate_error(&self, error: MigrateError) -> ControlError {

@@ -100,7 +100,7 @@ impl ControlDb {
         self.require_schema().await?;
         let rows = sqlx::query(
             "SELECT workspace_id, version, state, checked_at, run_id
-             FROM wsdb.workspace_versions ORDER BY workspace_id",
+             FROM wsdb.workspace_versions ORDER BY workspace_id COLLATE \"C\"",
         )
         .fetch_all(self.pool())
         .await

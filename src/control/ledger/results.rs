@@ -219,7 +219,7 @@ impl ControlDb {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT workspace_id FROM wsdb.run_workspaces
              WHERE run_id = $1 AND status <> ALL($2::text[])
-             ORDER BY workspace_id",
+             ORDER BY workspace_id COLLATE \"C\"",
         )
         .bind(run_id.get())
         .bind(WorkspaceStatus::success_names())
@@ -240,7 +240,7 @@ impl ControlDb {
                     applied_versions, error, started_at, finished_at, duration_ms
              FROM wsdb.run_workspaces
              WHERE run_id = $1 AND cardinality(applied_versions) > 0
-             ORDER BY finished_at DESC NULLS LAST, workspace_id",
+             ORDER BY finished_at DESC NULLS LAST, workspace_id COLLATE \"C\"",
         )
         .bind(run_id.get())
         .fetch_all(self.pool())
@@ -268,7 +268,7 @@ impl ControlDb {
         let rows = sqlx::query(
             "SELECT workspace_id, runner_id, status, version_before, version_after,
                     applied_versions, error, started_at, finished_at, duration_ms
-             FROM wsdb.run_workspaces WHERE run_id = $1 ORDER BY workspace_id",
+             FROM wsdb.run_workspaces WHERE run_id = $1 ORDER BY workspace_id COLLATE \"C\"",
         )
         .bind(run_id.get())
         .fetch_all(self.pool())
