@@ -1,8 +1,15 @@
 //! wsdb's own schema in the control database: init, first use, reads that
 //! never create, and a schema written by a newer wsdb.
 
-use sqlx::Executor;
-use wsdb::control::{ControlError, SchemaState};
+use std::time::Duration;
+
+use sqlx::{AssertSqlSafe, Executor};
+use wsdb::config::Secret;
+use wsdb::control::{
+    ControlDb, ControlError, ControlOptions, NewRun, RunOutcome, SchemaState, VersionRecord,
+    VersionState, WorkspaceRecord, WorkspaceStatus,
+};
+use wsdb::workspace::WorkspaceId;
 
 use crate::support::postgres::TestDb;
 
@@ -117,4 +124,90 @@ async fn a_schema_from_a_newer_wsdb_is_refused() {
             "{error:?}"
         );
     }
+}
+
+/// The split docs/control-database.md recommends: a privileged user runs
+/// `init`, runners get only data rights, and can still do all their work.
+#[tokio::test]
+async fn a_runner_with_data_rights_only_can_use_the_ledger() {
+    let db = TestDb::create().await;
+    db.control().await.init().await.expect("init as the owner");
+    let role = format!("wsdb_runner_{:08x}", rand::random::<u32>());
+    let mut admin = db.connection().await;
+    admin
+        .execute(AssertSqlSafe(format!(
+            "CREATE ROLE {role} LOGIN;
+             GRANT USAGE ON SCHEMA wsdb TO {role};
+             GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA wsdb TO {role};"
+        )))
+        .await
+        .expect("create the runner role");
+    let mut url = url::Url::parse(db.url().expose()).expect("test URL");
+    url.set_username(&role).expect("URL takes a user");
+    let runner = ControlDb::connect(&Secret::new(url.to_string()), &ControlOptions::default())
+        .await
+        .expect("connect as the runner");
+
+    let ids = vec![WorkspaceId::from("acme")];
+    let new_run = NewRun {
+        command: "migrate".into(),
+        args: vec![],
+        env: "prod".into(),
+        started_by: "runner@pod".into(),
+        wsdb_version: "0.1.0".into(),
+        selection: ids.clone(),
+    };
+    let queued = runner
+        .start_queue_run(&new_run, "k")
+        .await
+        .expect("start as runner");
+    let claim = runner
+        .claim(queued.id, "pod", Duration::from_secs(60))
+        .await
+        .expect("claim as runner")
+        .expect("a claim");
+    let now = chrono::Utc::now();
+    let record = WorkspaceRecord {
+        workspace_id: claim.workspace_id.clone(),
+        runner_id: "pod".into(),
+        status: WorkspaceStatus::UpToDate,
+        version_before: None,
+        version_after: None,
+        applied_versions: vec![],
+        error: None,
+        started_at: now,
+        finished_at: now,
+        duration: Duration::ZERO,
+    };
+    assert!(
+        runner
+            .complete(&claim, &record)
+            .await
+            .expect("complete as runner")
+    );
+    let cache = [VersionRecord {
+        workspace_id: claim.workspace_id.clone(),
+        version: None,
+        state: VersionState::Pending,
+        checked_at: now,
+        run_id: Some(queued.id),
+    }];
+    assert_eq!(
+        runner
+            .update_version_cache(&cache)
+            .await
+            .expect("cache as runner"),
+        1
+    );
+    let finished = runner.finish_run(queued.id, RunOutcome::Succeeded);
+    assert!(finished.await.expect("finish as runner"));
+    assert_eq!(runner.list_runs(5).await.expect("list as runner").len(), 1);
+    runner.close().await;
+
+    admin
+        .execute(AssertSqlSafe(format!(
+            "DROP OWNED BY {role}; DROP ROLE {role};"
+        )))
+        .await
+        .expect("drop the runner role");
 }
