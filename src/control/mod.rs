@@ -30,6 +30,7 @@ pub use queue::{Claim, QueueProgress, QueueRun};
 pub use schema::{InitReport, SchemaState};
 pub use workspaces::{RejectedRow, RowProblem, WorkspaceRows};
 
+use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,8 +70,9 @@ impl Default for ControlOptions {
 }
 
 /// A handle on the control database: a small pool plus what is needed to
-/// report failures without the URL's password. Cheap to clone.
-#[derive(Debug, Clone)]
+/// report failures without the URL's password. Cheap to clone. Its `Debug`
+/// shows only the server: the connect options hold the password.
+#[derive(Clone)]
 pub struct ControlDb {
     pool: PgPool,
     /// For the dedicated connection schema migrations run on.
@@ -92,6 +94,15 @@ impl ControlDb {
         url: &Secret<String>,
         options: &ControlOptions,
     ) -> Result<ControlDb, ControlError> {
+        let db = ControlDb::lazy(url, options)?;
+        let probe = db.open_connection(options.connect_timeout).await?;
+        // Closing is courtesy; a failure here changes nothing for the caller.
+        let _ = probe.close().await;
+        Ok(db)
+    }
+
+    /// The handle without any connection opened yet.
+    fn lazy(url: &Secret<String>, options: &ControlOptions) -> Result<ControlDb, ControlError> {
         let redactor = Redactor::for_url(url.expose());
         let connect_options = connect_options(url.expose(), &redactor)?;
         let statement_timeout = options.statement_timeout.as_millis().max(1).to_string();
@@ -120,9 +131,6 @@ impl ControlDb {
             redactor,
             schema_ready: Arc::new(OnceCell::new()),
         };
-        let probe = db.open_connection(options.connect_timeout).await?;
-        // Closing is courtesy; a failure here changes nothing for the caller.
-        let _ = probe.close().await;
         Ok(db)
     }
 
@@ -179,6 +187,15 @@ impl ControlDb {
     }
 }
 
+impl fmt::Debug for ControlDb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ControlDb")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
 fn connect_options(url: &str, redactor: &Redactor) -> Result<PgConnectOptions, ControlError> {
     let parsed = PgConnectOptions::from_str(url).map_err(|error| ControlError::InvalidUrl {
         cause: redactor.clean(&describe(&error)),
@@ -224,6 +241,18 @@ mod tests {
             options.as_ref().and_then(|o| o.get_application_name()),
             Some("wsdb")
         );
+    }
+
+    #[tokio::test]
+    async fn debug_shows_the_server_but_not_the_password() {
+        let url = Secret::new("postgres://app:hunter2@db.internal:6543/app".to_owned());
+        let db = ControlDb::lazy(&url, &ControlOptions::default()).ok();
+        let text = format!("{db:?}");
+        assert!(
+            text.contains("db.internal") && text.contains("6543"),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"), "{text}");
     }
 
     #[tokio::test]
