@@ -297,3 +297,23 @@ async fn the_query_cannot_write() {
         .expect("count");
     assert_eq!(count, 1);
 }
+
+#[tokio::test]
+async fn a_query_as_people_write_it_in_toml() {
+    let db = TestDb::create().await;
+    let control = db.control().await;
+    let query = "
+        -- active tenants only
+        SELECT 1 AS id, 'sql1' AS host, 1433 AS port, 'ws_1' AS database; ";
+    let rows = control.fetch_workspaces(query).await.expect("query runs");
+    assert_eq!(ids(&rows.workspaces), ["1"]);
+    // Two statements cannot be prepared as one: a clear query error.
+    let error = control
+        .fetch_workspaces("SELECT 1 AS id; SELECT 2 AS id")
+        .await
+        .err();
+    assert!(
+        matches!(error, Some(ControlError::WorkspacesQuery { .. })),
+        "{error:?}"
+    );
+}
