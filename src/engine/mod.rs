@@ -67,7 +67,9 @@ impl fmt::Display for LockHolder {
 pub enum LockOutcome {
     Acquired,
     /// Still busy after the timeout; `holder` when the server tells.
-    Busy { holder: Option<LockHolder> },
+    Busy {
+        holder: Option<LockHolder>,
+    },
 }
 
 /// The lock as seen by a read-only command, without taking it.
@@ -127,7 +129,11 @@ pub enum EngineError {
     #[error("timed out after {after:?} while {phase}")]
     Timeout { phase: Phase, after: Duration },
     #[error("login failed for user `{user}` (error {number}): {message}")]
-    LoginFailed { user: String, number: u32, message: String },
+    LoginFailed {
+        user: String,
+        number: u32,
+        message: String,
+    },
     #[error("database `{database}` does not exist or the login cannot open it (error 4060)")]
     UnknownDatabase { database: String },
     #[error("TLS: {message}")]
@@ -177,8 +183,10 @@ pub trait Engine: Send + Sync + 'static {
     fn server_key(&self, target: &Self::Target) -> String;
 
     /// Opens one session bound to the target's database.
-    fn connect(&self, target: &Self::Target)
-    -> impl Future<Output = EngineResult<Self::Session>> + Send;
+    fn connect(
+        &self,
+        target: &Self::Target,
+    ) -> impl Future<Output = EngineResult<Self::Session>> + Send;
 
     /// Creates the target's database when it does not exist (via the
     /// server's `master`); `Ok(true)` when it was created.
@@ -196,6 +204,14 @@ pub trait Session: Send + 'static {
     /// True once an I/O error or timeout left the connection unusable; a
     /// broken session is closed, never pooled.
     fn is_broken(&self) -> bool;
+
+    /// Whether the session may go back to a pool after a successful
+    /// [`reset`](Session::reset). False when broken, and for sessions whose
+    /// state a reset cannot vouch for (SQL Server: one that ran user batches,
+    /// which may have changed any SET option).
+    fn is_reusable(&self) -> bool {
+        !self.is_broken()
+    }
 
     /// `SELECT 1` within `timeout`.
     fn ping(&mut self, timeout: Duration) -> impl Future<Output = EngineResult<()>> + Send;

@@ -80,7 +80,8 @@ impl FromStr for Checksum {
         if trimmed.len() != 64 || trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(ParseChecksumError(trimmed.to_owned()));
         }
-        hex::decode_to_slice(trimmed, &mut out).map_err(|_| ParseChecksumError(trimmed.to_owned()))?;
+        hex::decode_to_slice(trimmed, &mut out)
+            .map_err(|_| ParseChecksumError(trimmed.to_owned()))?;
         Ok(Checksum(out))
     }
 }
@@ -93,7 +94,10 @@ mod tests {
     fn bom_and_crlf_do_not_change_the_checksum() {
         let unix = b"CREATE TABLE t (id INT);\nGO\n";
         let windows = b"\xEF\xBB\xBFCREATE TABLE t (id INT);\r\nGO\r\n";
-        assert_eq!(Checksum::of_file_bytes(unix), Checksum::of_file_bytes(windows));
+        assert_eq!(
+            Checksum::of_file_bytes(unix),
+            Checksum::of_file_bytes(windows)
+        );
     }
 
     #[test]
