@@ -193,3 +193,55 @@ fn client_host_name() -> &'static str {
             .unwrap_or_else(|| "unknown".to_owned())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{MssqlSettings, Secret};
+    use crate::workspace::{Location, Workspace};
+
+    fn target(host: &str, port: u16) -> MssqlTarget {
+        let settings = MssqlSettings {
+            user: Some("wsdb".into()),
+            password: Some(Secret::new("pw".into())),
+            connect_timeout: Duration::from_secs(3),
+            ..MssqlSettings::default()
+        };
+        let workspace = Workspace {
+            id: "acme".into(),
+            location: Location::Parts {
+                host: host.into(),
+                port,
+                database: "ws_acme".into(),
+            },
+            user: None,
+            password_env: None,
+            encrypt: None,
+            group: None,
+        };
+        super::super::target::resolve_with_env(&settings, &workspace, |_| None).unwrap()
+    }
+
+    #[test]
+    fn no_driver_default_cuts_a_long_statement() {
+        let config = driver_config(&target("db1", 1444), "db1", 1444, EncryptionLevel::Required);
+        assert_eq!(config.get_command_timeout(), None);
+        assert_eq!(config.get_handshake_timeout(), Some(Duration::from_secs(3)));
+        assert_eq!(config.get_addr(), "db1:1444");
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_unreachable() {
+        // Bind then drop a listener: nothing listens on that port any more.
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        match open(&target("127.0.0.1", port)).await {
+            Err(EngineError::Unreachable { server, .. }) => {
+                assert_eq!(server, format!("127.0.0.1:{port}"));
+            }
+            other => panic!("{:?}", other.err()),
+        }
+    }
+}
