@@ -207,6 +207,14 @@ pub trait Session: Send + 'static {
     /// broken session is closed, never pooled.
     fn is_broken(&self) -> bool;
 
+    /// Whether the session may go back to a pool after a successful
+    /// [`reset`](Session::reset). False when broken, and for sessions whose
+    /// state a reset cannot vouch for (SQL Server: one that ran user batches,
+    /// which may have changed any SET option).
+    fn is_reusable(&self) -> bool {
+        !self.is_broken()
+    }
+
     /// `SELECT 1` within `timeout`.
     fn ping(&mut self, timeout: Duration) -> impl Future<Output = EngineResult<()>> + Send;
 
