@@ -5,3 +5,4 @@
 //! database. It is a test double, not a database to run anything on.
 
 pub mod sql;
+mod wire;
