@@ -4,5 +4,6 @@
 //! subset documented in README.md on one SQLite database per SQL Server
 //! database. It is a test double, not a database to run anything on.
 
+mod server;
 pub mod sql;
 mod wire;

@@ -17,7 +17,11 @@ pub enum Value {
     BigInt(i64),
     Float(f64),
     /// Decimal as an unscaled integer and its scale: 12.34 is (1234, 2).
-    Decimal { unscaled: i128, precision: u8, scale: u8 },
+    Decimal {
+        unscaled: i128,
+        precision: u8,
+        scale: u8,
+    },
     NVarChar(String),
     VarBinary(Vec<u8>),
     DateTime2(chrono::NaiveDateTime),
@@ -30,10 +34,17 @@ pub enum SqlType {
     Int,
     BigInt,
     Float,
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     /// Maximum length in characters; `None` is NVARCHAR(MAX).
-    NVarChar { max_chars: Option<u16> },
-    VarBinary { max_bytes: Option<u16> },
+    NVarChar {
+        max_chars: Option<u16>,
+    },
+    VarBinary {
+        max_bytes: Option<u16>,
+    },
     DateTime2,
 }
 
@@ -68,12 +79,20 @@ pub enum EnvChange {
 /// One piece of a batch's response, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
-    ResultSet { columns: Vec<Column>, rows: Vec<Vec<Value>> },
+    ResultSet {
+        columns: Vec<Column>,
+        rows: Vec<Vec<Value>>,
+    },
     /// End of one statement; `row_count` for INSERT/UPDATE/DELETE/SELECT.
-    Done { row_count: Option<u64> },
+    Done {
+        row_count: Option<u64>,
+    },
     Error(SqlError),
     /// PRINT and informational messages.
-    Info { number: u32, message: String },
+    Info {
+        number: u32,
+        message: String,
+    },
     EnvChange(EnvChange),
     /// The fault hook asked to cut the connection here: send nothing more.
     ConnectionCut,

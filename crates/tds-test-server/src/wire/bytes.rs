@@ -100,7 +100,9 @@ pub(crate) fn decode_utf16(bytes: &[u8], what: &'static str) -> Result<String, W
     if bytes.len() % 2 != 0 {
         return Err(WireError::invalid(what, "odd number of UTF-16 bytes"));
     }
-    let units = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
         .map_err(|_| WireError::invalid(what, "unpaired UTF-16 surrogate"))

@@ -130,7 +130,13 @@ pub(crate) fn frame(
     out
 }
 
-fn header(ty: PacketType, payload_len: usize, spid: u16, packet_id: u8, last: bool) -> PacketHeader {
+fn header(
+    ty: PacketType,
+    payload_len: usize,
+    spid: u16,
+    packet_id: u8,
+    last: bool,
+) -> PacketHeader {
     PacketHeader {
         ty,
         status: if last { STATUS_EOM } else { 0 },

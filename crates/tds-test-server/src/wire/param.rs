@@ -71,7 +71,9 @@ pub(crate) fn decode_value(r: &mut Reader<'_>) -> Result<Value, WireError> {
         DECIMALN | NUMERICN => decimal(r),
         DATEN => match r.u8("date length")? {
             0 => Ok(Value::Null),
-            _ => Ok(Value::DateTime2(decode_date(r)?.and_time(chrono::NaiveTime::MIN))),
+            _ => Ok(Value::DateTime2(
+                decode_date(r)?.and_time(chrono::NaiveTime::MIN),
+            )),
         },
         TIMEN | DATETIME2N | DATETIMEOFFSETN => scaled_time(ty, r),
         BIGVARBIN | BIGBINARY => Ok(binary(r)?.map_or(Value::Null, Value::VarBinary)),
@@ -331,7 +333,11 @@ mod tests {
             ),
             (
                 // numeric(5,2) -123.45 the way tiberius writes it.
-                [vec![NUMERICN, 5, 5, 2, 5, 0], 12345u32.to_le_bytes().to_vec()].concat(),
+                [
+                    vec![NUMERICN, 5, 5, 2, 5, 0],
+                    12345u32.to_le_bytes().to_vec(),
+                ]
+                .concat(),
                 Value::Decimal {
                     unscaled: -12345,
                     precision: 5,
@@ -368,7 +374,12 @@ mod tests {
         let utc = at - chrono::Duration::hours(2);
         let mut utc_bytes = Vec::new();
         crate::wire::datetime::encode_datetime2(&utc, &mut utc_bytes).unwrap();
-        let dto = [vec![DATETIMEOFFSETN, 7, 10], utc_bytes, 120i16.to_le_bytes().to_vec()].concat();
+        let dto = [
+            vec![DATETIMEOFFSETN, 7, 10],
+            utc_bytes,
+            120i16.to_le_bytes().to_vec(),
+        ]
+        .concat();
         assert_eq!(decode(&dto), Value::DateTime2(at));
 
         let date = [vec![DATEN, 3], value[5..].to_vec()].concat();
@@ -392,7 +403,12 @@ mod tests {
             Value::NVarChar("00112233-4455-6677-8899-AABBCCDDEEFF".into())
         );
         // 1.5 as MONEY: 15000 ten-thousandths, high half first.
-        let money = [vec![MONEYN, 8, 8], 0u32.to_le_bytes().to_vec(), 15000u32.to_le_bytes().to_vec()].concat();
+        let money = [
+            vec![MONEYN, 8, 8],
+            0u32.to_le_bytes().to_vec(),
+            15000u32.to_le_bytes().to_vec(),
+        ]
+        .concat();
         assert_eq!(
             decode(&money),
             Value::Decimal {
@@ -413,7 +429,10 @@ mod tests {
             &[NVARCHAR, 0x40, 0x1F, 0], // truncated collation
         ];
         for bytes in cases {
-            assert!(decode_value(&mut Reader::new(bytes)).is_err(), "{bytes:02X?}");
+            assert!(
+                decode_value(&mut Reader::new(bytes)).is_err(),
+                "{bytes:02X?}"
+            );
         }
     }
 }

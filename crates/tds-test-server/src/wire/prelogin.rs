@@ -71,9 +71,9 @@ impl ClientPrelogin {
                 .ok_or_else(|| WireError::invalid("prelogin option", "points past the message"))?;
             match token {
                 ENCRYPTION => {
-                    let value = *data.first().ok_or_else(|| {
-                        WireError::invalid("prelogin encryption", "empty option")
-                    })?;
+                    let value = *data
+                        .first()
+                        .ok_or_else(|| WireError::invalid("prelogin encryption", "empty option"))?;
                     encryption = Encryption::from_byte(value)?;
                 }
                 INSTOPT => {

@@ -143,12 +143,22 @@ fn declared_names(decl: &str) -> Vec<String> {
 /// A transaction-manager request (tiberius' `begin_transaction` & co).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum TransactionRequest {
-    Begin { name: String },
-    Commit { name: String },
-    Rollback { name: String },
-    Save { name: String },
+    Begin {
+        name: String,
+    },
+    Commit {
+        name: String,
+    },
+    Rollback {
+        name: String,
+    },
+    Save {
+        name: String,
+    },
     /// DTC requests (get address, propagate, promote): not supported.
-    Other { request_type: u16 },
+    Other {
+        request_type: u16,
+    },
 }
 
 pub(crate) fn parse_transaction(payload: &[u8]) -> Result<TransactionRequest, WireError> {
@@ -164,11 +174,19 @@ pub(crate) fn parse_transaction(payload: &[u8]) -> Result<TransactionRequest, Wi
     Ok(match request_type {
         5 => {
             let _isolation = r.u8("transaction isolation level")?;
-            TransactionRequest::Begin { name: name(&mut r)? }
+            TransactionRequest::Begin {
+                name: name(&mut r)?,
+            }
         }
-        7 => TransactionRequest::Commit { name: name(&mut r)? },
-        8 => TransactionRequest::Rollback { name: name(&mut r)? },
-        9 => TransactionRequest::Save { name: name(&mut r)? },
+        7 => TransactionRequest::Commit {
+            name: name(&mut r)?,
+        },
+        8 => TransactionRequest::Rollback {
+            name: name(&mut r)?,
+        },
+        9 => TransactionRequest::Save {
+            name: name(&mut r)?,
+        },
         other => TransactionRequest::Other {
             request_type: other,
         },

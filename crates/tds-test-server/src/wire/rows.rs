@@ -46,12 +46,8 @@ fn decimal_len(precision: u8) -> u8 {
 /// `None` for MAX.
 fn declared_len(ty: SqlType) -> Option<u16> {
     match ty {
-        SqlType::NVarChar {
-            max_chars: Some(n),
-        } if n <= 4000 => Some(n.max(1) * 2),
-        SqlType::VarBinary {
-            max_bytes: Some(n),
-        } if n <= 8000 => Some(n.max(1)),
+        SqlType::NVarChar { max_chars: Some(n) } if n <= 4000 => Some(n.max(1) * 2),
+        SqlType::VarBinary { max_bytes: Some(n) } if n <= 8000 => Some(n.max(1)),
         _ => None,
     }
 }
@@ -76,7 +72,12 @@ fn type_info(out: &mut Vec<u8>, ty: SqlType) {
         SqlType::Float => out.extend_from_slice(&[FLTN, 8]),
         SqlType::Decimal { precision, scale } => {
             let precision = precision.clamp(1, 38);
-            out.extend_from_slice(&[DECIMALN, decimal_len(precision), precision, scale.min(precision)]);
+            out.extend_from_slice(&[
+                DECIMALN,
+                decimal_len(precision),
+                precision,
+                scale.min(precision),
+            ]);
         }
         SqlType::DateTime2 => out.extend_from_slice(&[DATETIME2N, DATETIME2_SCALE]),
         SqlType::NVarChar { .. } => {
@@ -91,7 +92,11 @@ fn type_info(out: &mut Vec<u8>, ty: SqlType) {
     }
 }
 
-pub(crate) fn row(out: &mut Vec<u8>, columns: &[Column], values: &[Value]) -> Result<(), WireError> {
+pub(crate) fn row(
+    out: &mut Vec<u8>,
+    columns: &[Column],
+    values: &[Value],
+) -> Result<(), WireError> {
     if columns.len() != values.len() {
         return Err(WireError::invalid(
             "result row",
@@ -103,7 +108,10 @@ pub(crate) fn row(out: &mut Vec<u8>, columns: &[Column], values: &[Value]) -> Re
         value_bytes(out, column.ty, value).map_err(|detail| {
             WireError::invalid(
                 "result value",
-                format!("{value:?} does not fit column `{}` of type {:?}: {detail}", column.name, column.ty),
+                format!(
+                    "{value:?} does not fit column `{}` of type {:?}: {detail}",
+                    column.name, column.ty
+                ),
             )
         })?;
     }
@@ -160,7 +168,9 @@ fn value_bytes(out: &mut Vec<u8>, ty: SqlType, value: &Value) -> Result<(), Stri
 
 fn null(out: &mut Vec<u8>, ty: SqlType) {
     match (ty, declared_len(ty)) {
-        (SqlType::NVarChar { .. } | SqlType::VarBinary { .. }, Some(_)) => out.put_u16_le(USHORT_NULL),
+        (SqlType::NVarChar { .. } | SqlType::VarBinary { .. }, Some(_)) => {
+            out.put_u16_le(USHORT_NULL)
+        }
         (SqlType::NVarChar { .. } | SqlType::VarBinary { .. }, None) => out.put_u64_le(PLP_NULL),
         _ => out.put_u8(0),
     }
@@ -171,7 +181,9 @@ fn integer(value: &Value) -> Result<i128, String> {
         Value::Bit(b) => Ok(i128::from(*b)),
         Value::Int(i) => Ok(i128::from(*i)),
         Value::BigInt(i) => Ok(i128::from(*i)),
-        Value::Decimal { unscaled, scale, .. } if *scale == 0 => Ok(*unscaled),
+        Value::Decimal {
+            unscaled, scale, ..
+        } if *scale == 0 => Ok(*unscaled),
         _ => Err("not an integer".into()),
     }
 }
@@ -180,16 +192,18 @@ fn integer(value: &Value) -> Result<i128, String> {
 fn float(value: &Value) -> Result<f64, String> {
     match value {
         Value::Float(f) => Ok(*f),
-        Value::Decimal { unscaled, scale, .. } => {
-            Ok(*unscaled as f64 / 10f64.powi(i32::from(*scale)))
-        }
+        Value::Decimal {
+            unscaled, scale, ..
+        } => Ok(*unscaled as f64 / 10f64.powi(i32::from(*scale))),
         other => Ok(integer(other)? as f64),
     }
 }
 
 fn decimal(out: &mut Vec<u8>, precision: u8, scale: u8, value: &Value) -> Result<(), String> {
     let (unscaled, from_scale) = match value {
-        Value::Decimal { unscaled, scale, .. } => (*unscaled, *scale),
+        Value::Decimal {
+            unscaled, scale, ..
+        } => (*unscaled, *scale),
         other => (integer(other)?, 0),
     };
     let unscaled = rescale(unscaled, from_scale, scale).ok_or("overflows the column")?;
@@ -208,7 +222,9 @@ fn decimal(out: &mut Vec<u8>, precision: u8, scale: u8, value: &Value) -> Result
 /// Changes the scale of an unscaled decimal, rounding half away from zero.
 fn rescale(unscaled: i128, from: u8, to: u8) -> Option<i128> {
     if to >= from {
-        return 10i128.checked_pow(u32::from(to - from))?.checked_mul(unscaled);
+        return 10i128
+            .checked_pow(u32::from(to - from))?
+            .checked_mul(unscaled);
     }
     let factor = 10i128.checked_pow(u32::from(from - to))?;
     let half = factor / 2;
@@ -227,7 +243,9 @@ fn text(value: &Value) -> Result<String, String> {
         Value::Int(i) => i.to_string(),
         Value::BigInt(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Decimal { unscaled, scale, .. } => decimal_text(*unscaled, *scale),
+        Value::Decimal {
+            unscaled, scale, ..
+        } => decimal_text(*unscaled, *scale),
         Value::DateTime2(at) => format!(
             "{}.{:07}",
             at.format("%Y-%m-%d %H:%M:%S"),
@@ -300,9 +318,20 @@ mod tests {
             &mut out,
             &[
                 col("i", SqlType::Int),
-                col("s", SqlType::NVarChar { max_chars: Some(10) }),
+                col(
+                    "s",
+                    SqlType::NVarChar {
+                        max_chars: Some(10),
+                    },
+                ),
                 col("m", SqlType::NVarChar { max_chars: None }),
-                col("d", SqlType::Decimal { precision: 10, scale: 2 }),
+                col(
+                    "d",
+                    SqlType::Decimal {
+                        precision: 10,
+                        scale: 2,
+                    },
+                ),
             ],
         );
         let expected: Vec<u8> = [
@@ -323,24 +352,58 @@ mod tests {
     #[test]
     fn values_encode_per_column_type() {
         let cases: Vec<(SqlType, Value, Vec<u8>)> = vec![
-            (SqlType::Int, Value::Int(-1), vec![4, 0xFF, 0xFF, 0xFF, 0xFF]),
-            (SqlType::Int, Value::Null, vec![0]),
-            (SqlType::BigInt, Value::Int(2), vec![8, 2, 0, 0, 0, 0, 0, 0, 0]),
-            (SqlType::Bit, Value::Bit(true), vec![1, 1]),
-            (SqlType::Float, Value::Int(1), [vec![8], 1f64.to_le_bytes().to_vec()].concat()),
             (
-                SqlType::Decimal { precision: 5, scale: 2 },
-                Value::Decimal { unscaled: -12345, precision: 5, scale: 2 },
+                SqlType::Int,
+                Value::Int(-1),
+                vec![4, 0xFF, 0xFF, 0xFF, 0xFF],
+            ),
+            (SqlType::Int, Value::Null, vec![0]),
+            (
+                SqlType::BigInt,
+                Value::Int(2),
+                vec![8, 2, 0, 0, 0, 0, 0, 0, 0],
+            ),
+            (SqlType::Bit, Value::Bit(true), vec![1, 1]),
+            (
+                SqlType::Float,
+                Value::Int(1),
+                [vec![8], 1f64.to_le_bytes().to_vec()].concat(),
+            ),
+            (
+                SqlType::Decimal {
+                    precision: 5,
+                    scale: 2,
+                },
+                Value::Decimal {
+                    unscaled: -12345,
+                    precision: 5,
+                    scale: 2,
+                },
                 vec![5, 0, 0x39, 0x30, 0, 0],
             ),
             (
-                SqlType::Decimal { precision: 5, scale: 2 },
+                SqlType::Decimal {
+                    precision: 5,
+                    scale: 2,
+                },
                 Value::Int(3),
                 vec![5, 1, 44, 1, 0, 0],
             ),
-            (SqlType::NVarChar { max_chars: Some(5) }, Value::NVarChar("é".into()), vec![2, 0, 0xE9, 0]),
-            (SqlType::NVarChar { max_chars: Some(5) }, Value::Int(7), vec![2, 0, b'7', 0]),
-            (SqlType::NVarChar { max_chars: Some(5) }, Value::Null, vec![0xFF, 0xFF]),
+            (
+                SqlType::NVarChar { max_chars: Some(5) },
+                Value::NVarChar("é".into()),
+                vec![2, 0, 0xE9, 0],
+            ),
+            (
+                SqlType::NVarChar { max_chars: Some(5) },
+                Value::Int(7),
+                vec![2, 0, b'7', 0],
+            ),
+            (
+                SqlType::NVarChar { max_chars: Some(5) },
+                Value::Null,
+                vec![0xFF, 0xFF],
+            ),
             (
                 SqlType::NVarChar { max_chars: None },
                 Value::NVarChar("a".into()),
@@ -351,11 +414,23 @@ mod tests {
                 Value::NVarChar(String::new()),
                 vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
             ),
-            (SqlType::NVarChar { max_chars: None }, Value::Null, vec![0xFF; 8]),
-            (SqlType::VarBinary { max_bytes: Some(4) }, Value::VarBinary(vec![1, 2]), vec![2, 0, 1, 2]),
+            (
+                SqlType::NVarChar { max_chars: None },
+                Value::Null,
+                vec![0xFF; 8],
+            ),
+            (
+                SqlType::VarBinary { max_bytes: Some(4) },
+                Value::VarBinary(vec![1, 2]),
+                vec![2, 0, 1, 2],
+            ),
         ];
         for (ty, value, expected) in cases {
-            assert_eq!(encode(ty, value.clone()).unwrap(), expected, "{ty:?} {value:?}");
+            assert_eq!(
+                encode(ty, value.clone()).unwrap(),
+                expected,
+                "{ty:?} {value:?}"
+            );
         }
     }
 
@@ -365,10 +440,19 @@ mod tests {
             (SqlType::Int, Value::BigInt(i64::MAX)),
             (SqlType::Int, Value::NVarChar("x".into())),
             (SqlType::DateTime2, Value::Int(1)),
-            (SqlType::VarBinary { max_bytes: None }, Value::NVarChar("x".into())),
-            (SqlType::NVarChar { max_chars: None }, Value::VarBinary(vec![1])),
             (
-                SqlType::Decimal { precision: 2, scale: 0 },
+                SqlType::VarBinary { max_bytes: None },
+                Value::NVarChar("x".into()),
+            ),
+            (
+                SqlType::NVarChar { max_chars: None },
+                Value::VarBinary(vec![1]),
+            ),
+            (
+                SqlType::Decimal {
+                    precision: 2,
+                    scale: 0,
+                },
                 Value::BigInt(i64::MAX),
             ),
         ];

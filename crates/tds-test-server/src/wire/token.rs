@@ -199,11 +199,14 @@ mod tests {
     #[test]
     fn done_layout() {
         let mut out = Vec::new();
-        done(&mut out, Done::DoneInProc, DONE_MORE | DONE_COUNT, CMD_SELECT, 3);
-        assert_eq!(
-            out,
-            [0xFF, 0x11, 0x00, 0xC1, 0x00, 3, 0, 0, 0, 0, 0, 0, 0]
+        done(
+            &mut out,
+            Done::DoneInProc,
+            DONE_MORE | DONE_COUNT,
+            CMD_SELECT,
+            3,
         );
+        assert_eq!(out, [0xFF, 0x11, 0x00, 0xC1, 0x00, 3, 0, 0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
