@@ -1,23 +1,65 @@
 //! The SQL side of the test server: a T-SQL subset executed on one SQLite
-//! database per SQL Server database (see README.md for the subset).
+//! database per SQL Server database (see SQL.md for the subset and how it
+//! is translated).
 //!
 //! This module knows nothing of TDS. The protocol layer (`server`) hands it
 //! batch text and typed parameters and turns the [`Reply`] list it gets back
 //! into tokens. Shared server state (databases, app locks, the session list
-//! that `sys.dm_exec_sessions` shows) lives in [`Catalog`].
+//! that `sys.dm_exec_sessions` shows) lives in [`Catalog`]; one connection's
+//! state in [`Session`].
+//!
+//! Layout: `lexer` and `parser` turn text into `ast`; `exec` runs it,
+//! asking `translate` for SQLite SQL; `types` and `convert` hold SQL Server's
+//! type rules; `functions` the SQLite side of built-ins; `metadata` and
+//! `storage` the per-database files; `applock` and `sysviews` the
+//! server-wide state queries see.
+
+// Tests may unwrap: a panic is the failure report there.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod applock;
+mod ast;
+mod catalog;
+mod convert;
+mod errors;
+mod exec;
+mod functions;
+mod lexer;
+mod metadata;
+mod parser;
+mod session;
+mod storage;
+mod sysviews;
+#[cfg(test)]
+mod testkit;
+mod translate;
+mod types;
 
 use std::sync::Arc;
+
+pub use catalog::Catalog;
+pub use errors::{
+    INTERNAL as INTERNAL_ERROR, NOT_SUPPORTED as NOT_SUPPORTED_ERROR,
+    TEXT_ONLY_MODULE as TEXT_ONLY_ERROR,
+};
+pub use session::Session;
 
 /// A value in a row or a parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
     Bit(bool),
+    TinyInt(u8),
+    SmallInt(i16),
     Int(i32),
     BigInt(i64),
     Float(f64),
     /// Decimal as an unscaled integer and its scale: 12.34 is (1234, 2).
-    Decimal { unscaled: i128, precision: u8, scale: u8 },
+    Decimal {
+        unscaled: i128,
+        precision: u8,
+        scale: u8,
+    },
     NVarChar(String),
     VarBinary(Vec<u8>),
     DateTime2(chrono::NaiveDateTime),
@@ -27,13 +69,22 @@ pub enum Value {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqlType {
     Bit,
+    TinyInt,
+    SmallInt,
     Int,
     BigInt,
     Float,
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     /// Maximum length in characters; `None` is NVARCHAR(MAX).
-    NVarChar { max_chars: Option<u16> },
-    VarBinary { max_bytes: Option<u16> },
+    NVarChar {
+        max_chars: Option<u16>,
+    },
+    VarBinary {
+        max_bytes: Option<u16>,
+    },
     DateTime2,
 }
 
@@ -68,12 +119,20 @@ pub enum EnvChange {
 /// One piece of a batch's response, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
-    ResultSet { columns: Vec<Column>, rows: Vec<Vec<Value>> },
+    ResultSet {
+        columns: Vec<Column>,
+        rows: Vec<Vec<Value>>,
+    },
     /// End of one statement; `row_count` for INSERT/UPDATE/DELETE/SELECT.
-    Done { row_count: Option<u64> },
+    Done {
+        row_count: Option<u64>,
+    },
     Error(SqlError),
     /// PRINT and informational messages.
-    Info { number: u32, message: String },
+    Info {
+        number: u32,
+        message: String,
+    },
     EnvChange(EnvChange),
     /// The fault hook asked to cut the connection here: send nothing more.
     ConnectionCut,
@@ -106,11 +165,3 @@ pub enum HookAction {
 
 /// Called with each statement's text before it runs (fault injection).
 pub type StatementHook = Arc<dyn Fn(&str, &str) -> HookAction + Send + Sync>;
-
-/// All databases of one server, and server-wide state (app locks, sessions).
-#[derive(Clone)]
-pub struct Catalog {}
-
-/// One connection's view: its current database, transaction and locks.
-/// Dropping it rolls back an open transaction and releases its app locks.
-pub struct Session {}

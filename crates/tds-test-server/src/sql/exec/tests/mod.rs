@@ -1,0 +1,5 @@
+//! End-to-end tests of the SQL side through `Session::execute`, grouped by
+//! topic. They need no network: the protocol layer is not involved.
+
+mod basics;
+mod wsdb;
