@@ -12,6 +12,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{SqlError, errors};
@@ -90,6 +91,15 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection, SqlError> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(&e))?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| sqlite_error(&e))?;
+    // A "quoted" name that matches no column must be an error (207), not
+    // SQLite's legacy fallback to a string literal.
+    for config in [
+        DbConfig::SQLITE_DBCONFIG_DQS_DML,
+        DbConfig::SQLITE_DBCONFIG_DQS_DDL,
+    ] {
+        conn.set_db_config(config, false)
+            .map_err(|e| sqlite_error(&e))?;
+    }
     conn.execute_batch(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = OFF; PRAGMA cache_size = -256; \
          PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = ON; PRAGMA recursive_triggers = OFF;",

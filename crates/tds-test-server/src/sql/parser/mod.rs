@@ -499,4 +499,3 @@ fn near_text(token: &Token) -> String {
         _ => token.text.clone(),
     }
 }
-

@@ -361,4 +361,3 @@ fn inline_literal(value: &Lite) -> Result<String, SqlError> {
         ),
     })
 }
-
