@@ -7,7 +7,7 @@
 
 use std::future::Future;
 
-use crate::sql::{Param, Reply, SessionInfo, SqlError, StatementHook};
+use crate::sql::{Catalog, Param, Reply, Session, SessionInfo, SqlError, StatementHook};
 
 /// All databases of one server.
 pub(crate) trait Backend: Clone + Send + Sync + 'static {
@@ -15,7 +15,6 @@ pub(crate) trait Backend: Clone + Send + Sync + 'static {
 
     fn create_database(&self, name: &str) -> Result<(), SqlError>;
     fn has_database(&self, name: &str) -> bool;
-    fn database_names(&self) -> Vec<String>;
     fn open_session(&self, info: SessionInfo) -> Result<Self::Session, SqlError>;
 }
 
@@ -32,5 +31,42 @@ pub(crate) trait BackendSession: Send + 'static {
     ) -> impl Future<Output = Vec<Reply>> + Send + 'a;
     /// Cleans up after an `execute` that was dropped.
     fn attention(&mut self) -> Vec<Reply>;
-    fn in_transaction(&self) -> bool;
+}
+
+impl Backend for Catalog {
+    type Session = Session;
+
+    fn create_database(&self, name: &str) -> Result<(), SqlError> {
+        Catalog::create_database(self, name)
+    }
+
+    fn has_database(&self, name: &str) -> bool {
+        Catalog::has_database(self, name)
+    }
+
+    fn open_session(&self, info: SessionInfo) -> Result<Session, SqlError> {
+        Catalog::open_session(self, info)
+    }
+}
+
+impl BackendSession for Session {
+    fn database(&self) -> &str {
+        Session::database(self)
+    }
+
+    fn set_statement_hook(&mut self, hook: StatementHook) {
+        Session::set_statement_hook(self, hook);
+    }
+
+    fn execute<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Param],
+    ) -> impl Future<Output = Vec<Reply>> + Send + 'a {
+        Session::execute(self, sql, params)
+    }
+
+    fn attention(&mut self) -> Vec<Reply> {
+        Session::attention(self)
+    }
 }

@@ -118,7 +118,7 @@ pub(crate) async fn login<B: Backend>(
         let mut out = Vec::new();
         token::login_ack(&mut out, version);
         token::env_routing(&mut out, &host, port);
-        token::done(&mut out, Done::Done, 0, 0, 0);
+        token::done(&mut out, Done::Batch, 0, 0, 0);
         shared.delay(Some(database)).await;
         transport.send(&out, true).await?;
         return Ok(None);
@@ -180,7 +180,7 @@ async fn fail<B: Backend>(
     for err in errors {
         token::error(&mut out, err, &shared.server_name, "");
     }
-    token::done(&mut out, Done::Done, DONE_ERROR, 0, 0);
+    token::done(&mut out, Done::Batch, DONE_ERROR, 0, 0);
     shared.delay(Some(database)).await;
     transport.send(&out, true).await?;
     Ok(())
@@ -213,7 +213,7 @@ fn welcome(database: &str, version: u32, packet_size: u32, server: &str) -> Vec<
     info(&mut out, 5703, "Changed language setting to us_english.");
     token::login_ack(&mut out, version);
     token::env_packet_size(&mut out, packet_size, DEFAULT_PACKET_SIZE);
-    token::done(&mut out, Done::Done, 0, 0, 0);
+    token::done(&mut out, Done::Batch, 0, 0, 0);
     out
 }
 

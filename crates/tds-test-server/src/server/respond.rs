@@ -88,8 +88,8 @@ impl Encoder<'_> {
                 }
                 Reply::Done { row_count } => {
                     let kind = match mode {
-                        Mode::Batch => Done::Done,
-                        Mode::Rpc => Done::DoneInProc,
+                        Mode::Batch => Done::Batch,
+                        Mode::Rpc => Done::InProc,
                     };
                     let mut status = DONE_MORE;
                     if row_count.is_some() {
@@ -131,12 +131,12 @@ impl Encoder<'_> {
                 // Earlier statements' DONEs carry their own errors; this one
                 // speaks for the replies after the last of them.
                 let status = if statement.error { DONE_ERROR } else { 0 };
-                token::done(&mut out, Done::Done, status, 0, 0);
+                token::done(&mut out, Done::Batch, status, 0, 0);
             }
             (Mode::Rpc, _) => {
                 token::return_status(&mut out, i32::from(any_error));
                 let status = if any_error { DONE_ERROR } else { 0 };
-                token::done(&mut out, Done::DoneProc, status, 0, 0);
+                token::done(&mut out, Done::Proc, status, 0, 0);
             }
         }
         Response {
@@ -174,7 +174,7 @@ impl Encoder<'_> {
                 self.env_change(&mut out, change);
             }
         }
-        token::done(&mut out, Done::Done, DONE_ATTN, 0, 0);
+        token::done(&mut out, Done::Batch, DONE_ATTN, 0, 0);
         out
     }
 }
@@ -233,10 +233,10 @@ pub(crate) fn errors_only(errors: &[SqlError], server: &str, mode: Mode) -> Vec<
         token::error(&mut out, e, server, "");
     }
     match mode {
-        Mode::Batch => token::done(&mut out, Done::Done, DONE_ERROR, 0, 0),
+        Mode::Batch => token::done(&mut out, Done::Batch, DONE_ERROR, 0, 0),
         Mode::Rpc => {
             token::return_status(&mut out, 1);
-            token::done(&mut out, Done::DoneProc, DONE_ERROR, 0, 0);
+            token::done(&mut out, Done::Proc, DONE_ERROR, 0, 0);
         }
     }
     out
@@ -255,7 +255,7 @@ mod tests {
             let token = bytes[i];
             let len_at = |i: usize| usize::from(u16::from_le_bytes([bytes[i + 1], bytes[i + 2]]));
             match token {
-                0xFD | 0xFE | 0xFF => {
+                0xFD..=0xFF => {
                     let status = u16::from_le_bytes([bytes[i + 1], bytes[i + 2]]);
                     let rows = u64::from_le_bytes(bytes[i + 5..i + 13].try_into().unwrap());
                     out.push(format!("{token:02X}:{status:#x}:{rows}"));

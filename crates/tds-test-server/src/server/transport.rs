@@ -84,8 +84,6 @@ impl AsyncWrite for Stream {
 #[derive(Debug)]
 pub(crate) struct Message {
     pub(crate) ty: PacketType,
-    /// Status byte of the message's first packet (reset-connection flags).
-    pub(crate) status: u8,
     pub(crate) payload: Vec<u8>,
 }
 
@@ -162,7 +160,6 @@ impl Transport {
             }
             let message = self.partial.get_or_insert_with(|| Message {
                 ty: header.ty,
-                status: header.status,
                 payload: Vec::new(),
             });
             if message.ty != header.ty {

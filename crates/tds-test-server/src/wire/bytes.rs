@@ -97,7 +97,7 @@ impl<'a> Reader<'a> {
 
 /// Decodes UTF-16LE bytes, refusing odd lengths and unpaired surrogates.
 pub(crate) fn decode_utf16(bytes: &[u8], what: &'static str) -> Result<String, WireError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(WireError::invalid(what, "odd number of UTF-16 bytes"));
     }
     let units = bytes

@@ -19,15 +19,6 @@ fn epoch_1900() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
 }
 
-/// Bytes of the TIME part for a scale (MS-TDS 2.2.5.5.1.8).
-pub(crate) fn time_len(scale: u8) -> usize {
-    match scale {
-        0..=2 => 3,
-        3..=4 => 4,
-        _ => 5,
-    }
-}
-
 /// DATETIME2 at [`DATETIME2_SCALE`]: 5 bytes of 100 ns ticks since midnight,
 /// then 3 bytes of days since 0001-01-01. Years before 1 or after 9999 do
 /// not fit a DATETIME2 and are reported.
@@ -134,9 +125,6 @@ mod tests {
         let bytes = 432_005u32.to_le_bytes();
         let time = decode_time(&mut Reader::new(&bytes[..3]), 1, 3).unwrap();
         assert_eq!(time, NaiveTime::from_hms_milli_opt(12, 0, 0, 500).unwrap());
-        assert_eq!(time_len(0), 3);
-        assert_eq!(time_len(4), 4);
-        assert_eq!(time_len(7), 5);
     }
 
     #[test]

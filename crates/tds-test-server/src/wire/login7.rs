@@ -137,7 +137,7 @@ pub(crate) mod tests {
                 fixed.extend_from_slice(&[0, 0, 0, 0, 0, 42]);
                 continue;
             }
-            fixed.put_u16_le(offset as u16);
+            fixed.put_u16_le(u16::try_from(offset).unwrap());
             let start = data.len();
             let units = data.put_utf16(value);
             if i == 2 {
@@ -145,12 +145,12 @@ pub(crate) mod tests {
                     *b = b.rotate_left(4) ^ 0xA5;
                 }
             }
-            fixed.put_u16_le(units as u16);
+            fixed.put_u16_le(u16::try_from(units).unwrap());
             offset += units * 2;
         }
         fixed.put_u32_le(0); // cbSSPILong
         fixed.extend_from_slice(&data);
-        let len = fixed.len() as u32;
+        let len = u32::try_from(fixed.len()).unwrap();
         fixed[..4].copy_from_slice(&len.to_le_bytes());
         fixed
     }

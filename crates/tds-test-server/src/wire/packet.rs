@@ -8,10 +8,9 @@ use super::{WireError, Writer};
 
 pub(crate) const HEADER_LEN: usize = 8;
 
-/// Status bit: last packet of a message.
+/// Status bit: last packet of a message. (The client's reset-connection
+/// bits are ignored: tiberius never sets them and sessions are not pooled.)
 pub(crate) const STATUS_EOM: u8 = 0x01;
-/// Status bit (client to server): reset the session before this request.
-pub(crate) const STATUS_RESET_CONNECTION: u8 = 0x08;
 
 /// The packet types a client sends or a server answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

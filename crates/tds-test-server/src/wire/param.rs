@@ -53,9 +53,9 @@ pub(crate) fn decode_value(r: &mut Reader<'_>) -> Result<Value, WireError> {
     let ty = r.u8("parameter type")?;
     match ty {
         NULL => Ok(Value::Null),
-        INT1 => Ok(Value::Int(i32::from(r.u8("tinyint")?))),
+        INT1 => Ok(Value::TinyInt(r.u8("tinyint")?)),
         BIT => Ok(Value::Bit(r.u8("bit")? != 0)),
-        INT2 => Ok(Value::Int(i32::from(r.u16_le("smallint")?.cast_signed()))),
+        INT2 => Ok(Value::SmallInt(r.u16_le("smallint")?.cast_signed())),
         INT4 => Ok(Value::Int(r.u32_le("int")?.cast_signed())),
         INT8 => Ok(Value::BigInt(r.u64_le("bigint")?.cast_signed())),
         FLT4 => Ok(Value::Float(f64::from(f32::from_bits(r.u32_le("real")?)))),
@@ -104,8 +104,8 @@ fn fixed_n(ty: u8, r: &mut Reader<'_>) -> Result<Value, WireError> {
     }
     let bad_len = || WireError::invalid("parameter length", format!("{len} for type 0x{ty:02X}"));
     match (ty, len) {
-        (INTN, 1) => Ok(Value::Int(i32::from(r.u8("tinyint")?))),
-        (INTN, 2) => Ok(Value::Int(i32::from(r.u16_le("smallint")?.cast_signed()))),
+        (INTN, 1) => Ok(Value::TinyInt(r.u8("tinyint")?)),
+        (INTN, 2) => Ok(Value::SmallInt(r.u16_le("smallint")?.cast_signed())),
         (INTN, 4) => Ok(Value::Int(r.u32_le("int")?.cast_signed())),
         (INTN, 8) => Ok(Value::BigInt(r.u64_le("bigint")?.cast_signed())),
         (BITN, 1) => Ok(Value::Bit(r.u8("bit")? != 0)),
@@ -283,7 +283,7 @@ mod tests {
         // tiberius: NVARCHAR(4000) with an all-zero collation.
         let mut b = vec![NVARCHAR, 0x40, 0x1F, 0, 0, 0, 0, 0];
         let units: Vec<u16> = s.encode_utf16().collect();
-        b.put_u16_le((units.len() * 2) as u16);
+        b.put_u16_le(u16::try_from(units.len() * 2).unwrap());
         for u in units {
             b.put_u16_le(u);
         }
@@ -296,7 +296,7 @@ mod tests {
         let units: Vec<u16> = s.encode_utf16().collect();
         let (a, rest) = units.split_at(units.len() / 2);
         for part in [a, rest] {
-            b.put_u32_le((part.len() * 2) as u32);
+            b.put_u32_le(u32::try_from(part.len() * 2).unwrap());
             for u in part {
                 b.put_u16_le(*u);
             }
@@ -310,8 +310,8 @@ mod tests {
         let big = "ä".repeat(3000);
         let cases: Vec<(Vec<u8>, Value)> = vec![
             (vec![NULL], Value::Null),
-            (vec![INTN, 1, 1, 200], Value::Int(200)),
-            (vec![INTN, 2, 2, 0xFE, 0xFF], Value::Int(-2)),
+            (vec![INTN, 1, 1, 200], Value::TinyInt(200)),
+            (vec![INTN, 2, 2, 0xFE, 0xFF], Value::SmallInt(-2)),
             (
                 [vec![INTN, 4, 4], (-7i32).to_le_bytes().to_vec()].concat(),
                 Value::Int(-7),

@@ -138,8 +138,8 @@ mod tests {
         let mut offset = data.len() * 5 + 1;
         for (token, d) in &data {
             out.put_u8(*token);
-            out.put_u16_be(offset as u16);
-            out.put_u16_be(d.len() as u16);
+            out.put_u16_be(u16::try_from(offset).unwrap());
+            out.put_u16_be(u16::try_from(d.len()).unwrap());
             offset += d.len();
         }
         out.put_u8(TERMINATOR);

@@ -212,7 +212,7 @@ mod tests {
         out.put_u8(0);
         out.extend_from_slice(&[0xE7, 0x40, 0x1F, 0, 0, 0, 0, 0]);
         let units: Vec<u16> = value.encode_utf16().collect();
-        out.put_u16_le((units.len() * 2) as u16);
+        out.put_u16_le(u16::try_from(units.len() * 2).unwrap());
         for u in units {
             out.put_u16_le(u);
         }

@@ -67,6 +67,8 @@ pub(crate) fn col_metadata(out: &mut Vec<u8>, columns: &[Column]) {
 fn type_info(out: &mut Vec<u8>, ty: SqlType) {
     match ty {
         SqlType::Bit => out.extend_from_slice(&[BITN, 1]),
+        SqlType::TinyInt => out.extend_from_slice(&[INTN, 1]),
+        SqlType::SmallInt => out.extend_from_slice(&[INTN, 2]),
         SqlType::Int => out.extend_from_slice(&[INTN, 4]),
         SqlType::BigInt => out.extend_from_slice(&[INTN, 8]),
         SqlType::Float => out.extend_from_slice(&[FLTN, 8]),
@@ -128,6 +130,16 @@ fn value_bytes(out: &mut Vec<u8>, ty: SqlType, value: &Value) -> Result<(), Stri
             let bit = integer(value)? != 0;
             out.extend_from_slice(&[1, u8::from(bit)]);
         }
+        SqlType::TinyInt => {
+            let v = u8::try_from(integer(value)?).map_err(|_| "out of tinyint range".to_owned())?;
+            out.extend_from_slice(&[1, v]);
+        }
+        SqlType::SmallInt => {
+            let v =
+                i16::try_from(integer(value)?).map_err(|_| "out of smallint range".to_owned())?;
+            out.put_u8(2);
+            out.extend_from_slice(&v.to_le_bytes());
+        }
         SqlType::Int => {
             let v = i32::try_from(integer(value)?).map_err(|_| "out of int range".to_owned())?;
             out.put_u8(4);
@@ -179,6 +191,8 @@ fn null(out: &mut Vec<u8>, ty: SqlType) {
 fn integer(value: &Value) -> Result<i128, String> {
     match value {
         Value::Bit(b) => Ok(i128::from(*b)),
+        Value::TinyInt(i) => Ok(i128::from(*i)),
+        Value::SmallInt(i) => Ok(i128::from(*i)),
         Value::Int(i) => Ok(i128::from(*i)),
         Value::BigInt(i) => Ok(i128::from(*i)),
         Value::Decimal {
@@ -240,6 +254,8 @@ fn text(value: &Value) -> Result<String, String> {
     Ok(match value {
         Value::NVarChar(s) => s.clone(),
         Value::Bit(b) => u8::from(*b).to_string(),
+        Value::TinyInt(i) => i.to_string(),
+        Value::SmallInt(i) => i.to_string(),
         Value::Int(i) => i.to_string(),
         Value::BigInt(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
@@ -358,6 +374,13 @@ mod tests {
                 vec![4, 0xFF, 0xFF, 0xFF, 0xFF],
             ),
             (SqlType::Int, Value::Null, vec![0]),
+            (SqlType::TinyInt, Value::TinyInt(200), vec![1, 200]),
+            (SqlType::SmallInt, Value::SmallInt(-2), vec![2, 0xFE, 0xFF]),
+            (
+                SqlType::Int,
+                Value::SmallInt(-2),
+                vec![4, 0xFE, 0xFF, 0xFF, 0xFF],
+            ),
             (
                 SqlType::BigInt,
                 Value::Int(2),
@@ -438,6 +461,8 @@ mod tests {
     fn mismatches_are_errors_not_garbage() {
         let cases: Vec<(SqlType, Value)> = vec![
             (SqlType::Int, Value::BigInt(i64::MAX)),
+            (SqlType::TinyInt, Value::Int(-1)),
+            (SqlType::SmallInt, Value::Int(40_000)),
             (SqlType::Int, Value::NVarChar("x".into())),
             (SqlType::DateTime2, Value::Int(1)),
             (

@@ -14,7 +14,6 @@ const INFO: u8 = 0xAB;
 const RETURNSTATUS: u8 = 0x79;
 
 /// DONE status bits.
-pub(crate) const DONE_FINAL: u16 = 0x00;
 pub(crate) const DONE_MORE: u16 = 0x01;
 pub(crate) const DONE_ERROR: u16 = 0x02;
 pub(crate) const DONE_COUNT: u16 = 0x10;
@@ -27,9 +26,12 @@ pub(crate) const CMD_SELECT: u16 = 0xC1;
 /// end of a statement inside a procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Done {
-    Done = 0xFD,
-    DoneProc = 0xFE,
-    DoneInProc = 0xFF,
+    /// DONE
+    Batch = 0xFD,
+    /// DONEPROC
+    Proc = 0xFE,
+    /// DONEINPROC
+    InProc = 0xFF,
 }
 
 /// The TDS versions a LOGINACK may confirm, highest first.
@@ -167,11 +169,6 @@ pub(crate) fn env_rollback_transaction(out: &mut Vec<u8>, descriptor: u64) {
     env_end_transaction(out, 10, descriptor);
 }
 
-/// Reset-connection acknowledgement (18): both values empty.
-pub(crate) fn env_reset_connection(out: &mut Vec<u8>) {
-    env_change(out, 18, &[0, 0]);
-}
-
 /// Routing (20, TDS 7.4): the new value is a u16-length-prefixed block with
 /// protocol 0 (TCP), the port and the host; the old value is an empty u16.
 pub(crate) fn env_routing(out: &mut Vec<u8>, host: &str, port: u16) {
@@ -201,7 +198,7 @@ mod tests {
         let mut out = Vec::new();
         done(
             &mut out,
-            Done::DoneInProc,
+            Done::InProc,
             DONE_MORE | DONE_COUNT,
             CMD_SELECT,
             3,
@@ -235,15 +232,14 @@ mod tests {
 
     #[test]
     fn env_change_lengths_cover_their_bodies() {
-        let writers: Vec<Box<dyn Fn(&mut Vec<u8>)>> = vec![
-            Box::new(|o| env_database(o, "acme", "master")),
-            Box::new(|o| env_packet_size(o, 8192, 4096)),
-            Box::new(|o| env_collation(o, &crate::wire::DEFAULT_COLLATION)),
-            Box::new(|o| env_begin_transaction(o, 7)),
-            Box::new(|o| env_commit_transaction(o, 7)),
-            Box::new(|o| env_rollback_transaction(o, 7)),
-            Box::new(|o| env_routing(o, "db.example", 11433)),
-            Box::new(env_reset_connection),
+        let writers: [fn(&mut Vec<u8>); 7] = [
+            |o| env_database(o, "acme", "master"),
+            |o| env_packet_size(o, 8192, 4096),
+            |o| env_collation(o, &crate::wire::DEFAULT_COLLATION),
+            |o| env_begin_transaction(o, 7),
+            |o| env_commit_transaction(o, 7),
+            |o| env_rollback_transaction(o, 7),
+            |o| env_routing(o, "db.example", 11433),
         ];
         for write in writers {
             let mut out = Vec::new();

@@ -4,9 +4,9 @@
 //! faults, counters and shutdown. The same behaviours against the real SQL
 //! engine are the crate's integration tests.
 
+mod faults;
 mod script;
-
-use std::time::Duration;
+mod tls;
 
 use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
 use tokio::net::TcpStream;
@@ -104,7 +104,7 @@ async fn bad_logins_get_sql_server_errors() {
         (config(&core, Some("missing")), 4060),
     ];
     for (config, code) in cases {
-        let err = connect(config).await.err().expect("login must fail");
+        let err = connect(config).await.expect_err("login must fail");
         assert_eq!(server_code(&err), Some(code), "{err}");
     }
     assert_eq!(core.shared.counters.snapshot().failed_logins, 3);
@@ -301,8 +301,7 @@ async fn routing_sends_the_client_elsewhere() {
         .set_route(Scope::database("acme"), "db-7.example".into(), 11433);
     let err = connect(config(&core, Some("acme")))
         .await
-        .err()
-        .expect("routed");
+        .expect_err("routed");
     match err {
         tiberius::error::Error::Routing { host, port } => {
             assert_eq!((host.as_str(), port), ("db-7.example", 11433));
@@ -313,196 +312,6 @@ async fn routing_sends_the_client_elsewhere() {
     connect(config(&core, Some("other"))).await.unwrap();
     core.shared.clear_routes();
     connect(config(&core, Some("acme"))).await.unwrap();
-}
-
-mod tls {
-    use super::*;
-
-    fn ca_file(core: &Core<ScriptBackend>) -> tempfile::NamedTempFile {
-        // tiberius goes by the extension to tell PEM from DER.
-        let file = tempfile::Builder::new().suffix(".pem").tempfile().unwrap();
-        std::fs::write(file.path(), &core.shared.tls.as_ref().unwrap().ca_pem).unwrap();
-        file
-    }
-
-    #[tokio::test]
-    async fn full_encryption_with_a_trusted_ca() {
-        let core = start(TlsMode::Supported).await;
-        let ca = ca_file(&core);
-        let mut c = config(&core, Some("acme"));
-        c.encryption(EncryptionLevel::Required);
-        c.trust_cert_ca(ca.path().to_str().unwrap());
-        let mut client = connect(c).await.unwrap();
-        assert_eq!(select_int(&mut client, "SELECT 1").await.unwrap(), 1);
-        let rows = client
-            .simple_query("ROWS 500")
-            .await
-            .unwrap()
-            .into_first_result()
-            .await
-            .unwrap();
-        assert_eq!(rows.len(), 500);
-    }
-
-    #[tokio::test]
-    async fn trust_cert_skips_validation_and_untrusted_certs_fail() {
-        let core = start(TlsMode::Supported).await;
-        let mut trusting = config(&core, Some("acme"));
-        trusting.encryption(EncryptionLevel::On);
-        trusting.trust_cert();
-        let mut client = connect(trusting).await.unwrap();
-        assert_eq!(select_int(&mut client, "SELECT 2").await.unwrap(), 2);
-
-        let mut validating = config(&core, Some("acme"));
-        validating.encryption(EncryptionLevel::Required);
-        let err = connect(validating)
-            .await
-            .err()
-            .expect("an untrusted certificate");
-        assert!(matches!(err, tiberius::error::Error::Tls(_)), "{err}");
-    }
-
-    #[tokio::test]
-    async fn login_only_encryption_then_plain() {
-        let core = start(TlsMode::Supported).await;
-        let mut c = config(&core, Some("acme"));
-        c.encryption(EncryptionLevel::Off);
-        c.trust_cert();
-        let mut client = connect(c).await.unwrap();
-        assert_eq!(select_int(&mut client, "SELECT 3").await.unwrap(), 3);
-        let rows = client
-            .simple_query("ROWS 300")
-            .await
-            .unwrap()
-            .into_first_result()
-            .await
-            .unwrap();
-        assert_eq!(rows.len(), 300);
-    }
-
-    #[tokio::test]
-    async fn a_server_without_tls_refuses_clients_that_require_it() {
-        let core = start(TlsMode::Off).await;
-        let mut c = config(&core, Some("acme"));
-        c.encryption(EncryptionLevel::Required);
-        c.trust_cert();
-        let err = connect(c).await.err().expect("no encryption available");
-        assert!(matches!(err, tiberius::error::Error::Protocol(_)), "{err}");
-    }
-
-    #[tokio::test]
-    async fn a_server_requiring_tls_refuses_clients_without_it() {
-        let core = start(TlsMode::Required).await;
-        let plain = config(&core, Some("acme"));
-        assert!(connect(plain).await.is_err());
-        let mut c = config(&core, Some("acme"));
-        c.encryption(EncryptionLevel::Off);
-        c.trust_cert();
-        let mut client = connect(c).await.unwrap();
-        assert_eq!(select_int(&mut client, "SELECT 4").await.unwrap(), 4);
-    }
-}
-
-mod faults {
-    use super::*;
-
-    #[tokio::test]
-    async fn refused_connections_then_recovery() {
-        let core = start(TlsMode::Off).await;
-        core.shared.faults.refuse_connections(Scope::Server, 2);
-        for _ in 0..2 {
-            let err = connect(config(&core, Some("acme")))
-                .await
-                .err()
-                .expect("refused");
-            assert!(server_code(&err).is_none(), "{err}");
-        }
-        connect(config(&core, Some("acme"))).await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn refusals_for_one_database_close_before_the_login_answer() {
-        let core = start(TlsMode::Off).await;
-        core.shared
-            .faults
-            .refuse_connections(Scope::database("acme"), 1);
-        connect(config(&core, Some("other"))).await.unwrap();
-        let err = connect(config(&core, Some("acme")))
-            .await
-            .err()
-            .expect("refused");
-        assert!(server_code(&err).is_none(), "{err}");
-        connect(config(&core, Some("acme"))).await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn failed_logins_then_recovery() {
-        let core = start(TlsMode::Off).await;
-        core.shared.faults.fail_logins(Scope::database("acme"), 1);
-        let err = connect(config(&core, Some("acme")))
-            .await
-            .err()
-            .expect("failed");
-        assert_eq!(server_code(&err), Some(18456));
-        connect(config(&core, Some("acme"))).await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn statements_fail_with_the_chosen_error() {
-        let core = start(TlsMode::Off).await;
-        core.shared
-            .faults
-            .fail_statements(Scope::database("acme"), "^select 2$", 1205)
-            .unwrap();
-        let mut client = connect(config(&core, Some("acme"))).await.unwrap();
-        let err = batch(&mut client, "SELECT 1; SELECT 2").await.unwrap_err();
-        assert_eq!(server_code(&err), Some(1205));
-        assert_eq!(select_int(&mut client, "SELECT 1").await.unwrap(), 1);
-    }
-
-    #[tokio::test]
-    async fn connections_are_cut_after_n_statements() {
-        let core = start(TlsMode::Off).await;
-        core.shared.faults.cut_after_statements(Scope::Server, 2);
-        let mut client = connect(config(&core, Some("acme"))).await.unwrap();
-        assert_eq!(select_int(&mut client, "SELECT 1").await.unwrap(), 1);
-        assert_eq!(select_int(&mut client, "SELECT 2").await.unwrap(), 2);
-        let err = select_int(&mut client, "SELECT 3").await.unwrap_err();
-        assert!(server_code(&err).is_none(), "{err}");
-        let mut again = connect(config(&core, Some("acme"))).await.unwrap();
-        assert_eq!(select_int(&mut again, "SELECT 4").await.unwrap(), 4);
-    }
-
-    #[tokio::test]
-    async fn connections_are_cut_in_the_middle_of_a_batch() {
-        let core = start(TlsMode::Off).await;
-        core.shared
-            .faults
-            .cut_mid_batch(Scope::Server, "select 2")
-            .unwrap();
-        let mut client = connect(config(&core, Some("acme"))).await.unwrap();
-        let err = batch(&mut client, "SELECT 1; SELECT 2; SELECT 3")
-            .await
-            .unwrap_err();
-        assert!(server_code(&err).is_none(), "{err}");
-        core.shared
-            .counters
-            .wait_until(|s| s.live_connections == 0)
-            .await;
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn latency_delays_every_response() {
-        let core = start(TlsMode::Off).await;
-        core.shared
-            .faults
-            .latency(Scope::database("acme"), Duration::from_secs(2));
-        let started = tokio::time::Instant::now();
-        let mut client = connect(config(&core, Some("acme"))).await.unwrap();
-        select_int(&mut client, "SELECT 1").await.unwrap();
-        // Virtual time: the login answer and the batch answer each waited.
-        assert!(started.elapsed() >= Duration::from_secs(4));
-    }
 }
 
 #[tokio::test]

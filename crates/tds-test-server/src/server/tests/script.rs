@@ -53,10 +53,6 @@ impl Backend for ScriptBackend {
         self.databases.lock().unwrap().contains(name)
     }
 
-    fn database_names(&self) -> Vec<String> {
-        self.databases.lock().unwrap().iter().cloned().collect()
-    }
-
     fn open_session(&self, info: SessionInfo) -> Result<ScriptSession, SqlError> {
         self.sessions.lock().unwrap().push(info.clone());
         Ok(ScriptSession {
@@ -87,6 +83,8 @@ fn value_type(value: &Value) -> SqlType {
     match value {
         Value::Null | Value::Int(_) => SqlType::Int,
         Value::Bit(_) => SqlType::Bit,
+        Value::TinyInt(_) => SqlType::TinyInt,
+        Value::SmallInt(_) => SqlType::SmallInt,
         Value::BigInt(_) => SqlType::BigInt,
         Value::Float(_) => SqlType::Float,
         Value::Decimal {
@@ -201,32 +199,26 @@ impl BackendSession for ScriptSession {
         self.hook = Some(hook);
     }
 
-    fn execute<'a>(
-        &'a mut self,
-        sql: &'a str,
-        params: &'a [Param],
-    ) -> impl Future<Output = Vec<Reply>> + Send + 'a {
-        async move {
-            let mut out = Vec::new();
-            for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                let action = match &self.hook {
-                    Some(hook) => hook(&self.database, statement),
-                    None => HookAction::Continue,
-                };
-                match action {
-                    HookAction::Continue => self.statement(statement, params, &mut out).await,
-                    HookAction::Fail(err) => {
-                        out.push(Reply::Error(err));
-                        out.push(Reply::Done { row_count: None });
-                    }
-                    HookAction::CutConnection => {
-                        out.push(Reply::ConnectionCut);
-                        return out;
-                    }
+    async fn execute(&mut self, sql: &str, params: &[Param]) -> Vec<Reply> {
+        let mut out = Vec::new();
+        for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            let action = match &self.hook {
+                Some(hook) => hook(&self.database, statement),
+                None => HookAction::Continue,
+            };
+            match action {
+                HookAction::Continue => self.statement(statement, params, &mut out).await,
+                HookAction::Fail(err) => {
+                    out.push(Reply::Error(err));
+                    out.push(Reply::Done { row_count: None });
+                }
+                HookAction::CutConnection => {
+                    out.push(Reply::ConnectionCut);
+                    return out;
                 }
             }
-            out
         }
+        out
     }
 
     fn attention(&mut self) -> Vec<Reply> {
@@ -235,9 +227,5 @@ impl BackendSession for ScriptSession {
         } else {
             Vec::new()
         }
-    }
-
-    fn in_transaction(&self) -> bool {
-        self.in_transaction
     }
 }
