@@ -5,6 +5,7 @@
 //! The public face is [`Server`] (in `api`); everything else here is the
 //! machinery it starts and stops. The SQL dialect is the `sql` module's.
 
+mod api;
 mod backend;
 mod connection;
 mod error;
@@ -29,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
+pub use api::{Server, ServerBuilder};
 pub(crate) use backend::Backend;
 pub use error::ServerError;
 pub use faults::{Faults, Scope};
