@@ -10,6 +10,7 @@ use super::online::Online;
 use super::{Format, GlobalArgs};
 use crate::config::RunOverrides;
 use crate::config::redact_url;
+use crate::control::SchemaState;
 use crate::engine::Session as _;
 use crate::exit::ExitCode;
 use crate::migrate::lint::{self, Severity};
@@ -106,7 +107,16 @@ async fn check_online(
 ) -> anyhow::Result<OnlineReport> {
     let online = Online::open(global, project, &RunOverrides::default()).await?;
     let schema = match online.control.schema_state().await {
-        Ok(state) => format!("{state:?}").to_lowercase(),
+        Ok(SchemaState::Missing) => {
+            "not created yet (the first ledger write or `wsdb control init` creates it)".to_owned()
+        }
+        Ok(SchemaState::Current { version }) => format!("version {version}"),
+        Ok(SchemaState::Behind { found, latest }) => {
+            format!("version {found}, upgraded to {latest} on the next write")
+        }
+        Ok(SchemaState::Ahead { found, latest }) => {
+            format!("version {found}, newer than this wsdb knows ({latest}): upgrade wsdb")
+        }
         Err(err) => format!("unknown ({err})"),
     };
     let rows = online.workspaces().await?;
@@ -168,6 +178,35 @@ fn print_offline(global: &GlobalArgs, report: &OfflineReport, online: Option<&On
                     ""
                 },
             ));
+            if let Some(online) = online {
+                crate::report::write_stdout(&render_online(online));
+            }
         }
     }
+}
+
+fn render_online(online: &OnlineReport) -> String {
+    let mut out = format!(
+        "ok  control db  reachable, wsdb schema {}\n{}  workspaces  {} row(s), {} rejected (see `wsdb workspaces`)\n",
+        online.control_schema,
+        if online.rejected_rows > 0 { "!!" } else { "ok" },
+        online.workspace_rows,
+        online.rejected_rows
+    );
+    for w in &online.workspaces {
+        match (&w.server, &w.error) {
+            (Some(server), _) => out.push_str(&format!(
+                "ok  workspace   {}: SQL Server {} · database {} · TLS {}\n",
+                w.workspace,
+                server.product_version,
+                server.database,
+                if server.tls { "on" } else { "off" }
+            )),
+            (None, Some(error)) => {
+                out.push_str(&format!("!!  workspace   {}: {error}\n", w.workspace))
+            }
+            (None, None) => {}
+        }
+    }
+    out
 }

@@ -96,9 +96,8 @@ async fn show(global: &GlobalArgs, online: &Online, id: RunId) -> anyhow::Result
 fn render_detail(detail: &RunDetail) -> String {
     let run = &detail.run;
     let mut out = format!(
-        "run {} · {} {} · env {} · by {} · started {} · {}\n",
+        "run {} · wsdb {} · env {} · by {} · started {} · {}\n",
         run.id,
-        run.command,
         run.args.join(" "),
         run.env,
         run.started_by,
