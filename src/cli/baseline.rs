@@ -35,6 +35,7 @@ pub struct BaselineArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<ExitCode> {
+    args.fleet.queue("baseline", false)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
     let env = &prepared.online.env;
     let what = format!(
@@ -56,6 +57,7 @@ pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<Exit
         ledger: !args.fleet.no_ledger,
         cache_versions: false,
         per_workspace: None,
+        queue: None,
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::UsageError;
+use super::queue::QueueSpec;
 use crate::config::{RunOverrides, limits, parse_duration};
 use crate::fleet::{FailureBudget, FleetOptions};
 
@@ -38,9 +40,38 @@ pub struct FleetArgs {
     /// Do not write the run to the control database's ledger
     #[arg(long)]
     pub no_ledger: bool,
+
+    /// Cooperate with other runners through claims and leases in the control database
+    #[arg(long, requires = "run_id", conflicts_with_all = ["no_ledger", "canary"])]
+    pub queue: bool,
+
+    /// With --queue: runners given the same id join the same run
+    #[arg(long, env = "WSDB_RUN_ID", value_name = "ID")]
+    pub run_id: Option<String>,
+
+    /// With --queue: how long a claimed workspace stays this runner's without a renewal
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_lease)]
+    pub lease: Duration,
 }
 
 impl FleetArgs {
+    /// The queue this runner joins, for commands that support `--queue`.
+    pub fn queue(&self, command: &str, supported: bool) -> Result<Option<QueueSpec>, UsageError> {
+        match (self.queue, &self.run_id) {
+            (false, _) => Ok(None),
+            (true, _) if !supported => Err(UsageError(format!(
+                "`--queue` does not apply to `{command}`"
+            ))),
+            (true, Some(key)) => Ok(Some(QueueSpec {
+                key: key.clone(),
+                lease: self.lease,
+            })),
+            (true, None) => Err(UsageError(
+                "`--queue` needs `--run-id ID` (or WSDB_RUN_ID)".to_owned(),
+            )),
+        }
+    }
+
     pub fn overrides(&self) -> RunOverrides {
         RunOverrides {
             concurrency: self.concurrency,
@@ -93,4 +124,12 @@ fn parse_lock_timeout(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(duration)
+}
+
+fn parse_lease(text: &str) -> Result<Duration, String> {
+    let lease = parse_duration(text).map_err(|err| err.to_string())?;
+    if lease < Duration::from_secs(1) {
+        return Err(format!("`{text}` is too short for a lease: at least 1s"));
+    }
+    Ok(lease)
 }

@@ -15,8 +15,9 @@ use chrono::Utc;
 
 use super::lines;
 use super::online::Online;
+use super::queue::{self, Item, QueueSpec};
 use super::select::Selected;
-use crate::control::{ControlDb, NewRun, RunId, RunOutcome, local_identity};
+use crate::control::{Claim, ControlDb, NewRun, RunId, RunOutcome, local_identity};
 use crate::engine::Engine as _;
 use crate::engine::Session as _;
 use crate::engine::mssql::MssqlEngine;
@@ -50,6 +51,8 @@ pub struct RunSpec {
     /// Rollback targets per workspace id, replacing the operation's own
     /// (`rollback --run ID`).
     pub per_workspace: Option<HashMap<String, DownTarget>>,
+    /// Cooperative runners sharing one run through the control database.
+    pub queue: Option<QueueSpec>,
 }
 
 /// Runs `spec` over `selected`, reporting through `reporter`.
@@ -65,10 +68,42 @@ pub async fn run(
     let started_at = Utc::now();
     let clock = Instant::now();
     let total = selected.workspaces.len();
-    let run_id = if spec.ledger {
-        Some(start_ledger_run(&online.control, spec.command, &online.env.name, &selected).await?)
-    } else {
-        None
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let runner = queue::runner_id();
+    let (run_id, source) = match &spec.queue {
+        Some(queue) => {
+            let run = new_run(spec.command, &online.env.name, &selected);
+            let joined = online.control.start_queue_run(&run, &queue.key).await?;
+            let sink = warnings.clone();
+            let puller = queue::puller(
+                online.control.clone(),
+                joined.id,
+                runner.clone(),
+                queue.lease,
+                selected.workspaces,
+                move |warning| push_warning(&sink, warning),
+            );
+            (Some(joined.id), Source::Pull(puller))
+        }
+        None => {
+            let run_id = if spec.ledger {
+                Some(
+                    start_ledger_run(&online.control, spec.command, &online.env.name, &selected)
+                        .await?,
+                )
+            } else {
+                None
+            };
+            let items = selected
+                .workspaces
+                .into_iter()
+                .map(|workspace| Item {
+                    workspace,
+                    claim: None,
+                })
+                .collect();
+            (run_id, Source::List(items))
+        }
     };
     reporter.send(Event::RunStarted {
         command: spec.command.to_owned(),
@@ -76,7 +111,6 @@ pub async fn run(
         run_id: run_id.map(RunId::get),
     });
 
-    let warnings = Arc::new(Mutex::new(Vec::new()));
     let job = JobContext {
         pools: online.pools.clone(),
         set: set.clone(),
@@ -85,25 +119,26 @@ pub async fn run(
         reporter: reporter.clone(),
         ledger: run_id.map(|id| (online.control.clone(), id)),
         cache_versions: spec.cache_versions.then(|| online.control.clone()),
-        runner_id: Arc::new(local_identity()),
+        runner_id: Arc::new(runner),
         warnings: warnings.clone(),
-        per_workspace: Arc::new(spec.per_workspace.unwrap_or_default()),
+        per_workspace: Arc::new(spec.per_workspace.clone().unwrap_or_default()),
+        lease: spec.queue.as_ref().map(|q| q.lease),
     };
     let engine = online.pools.engine();
-    let server_of = |w: &Workspace| {
+    let server_of = |item: &Item| {
         engine
-            .resolve(w)
+            .resolve(&item.workspace)
             .map(|t| engine.server_key(&t))
             .unwrap_or_default()
     };
     let mut finished = Vec::with_capacity(total);
     let end = schedule::run(
-        Source::List(selected.workspaces),
+        source,
         total,
         &spec.fleet,
         interrupt,
         server_of,
-        |workspace| job.clone().run(workspace),
+        |item| job.clone().run(item),
         |line: &WorkspaceLine| line.status.is_failure(),
         |line| finished.push(line),
     )
@@ -111,13 +146,7 @@ pub async fn run(
     finished.extend(unfinished_lines(&end, reporter));
 
     if let Some(run_id) = run_id {
-        let outcome = run_outcome(&end, &finished);
-        if let Err(err) = online.control.finish_run(run_id, outcome).await {
-            push_warning(
-                &warnings,
-                format!("ledger: cannot finish run {run_id}: {err}"),
-            );
-        }
+        finish_ledger_run(&online.control, run_id, &spec, &end, &finished, &warnings).await;
     }
     summary::sort_lines(&mut finished);
     let totals = summary::Totals::of(&finished);
@@ -141,20 +170,24 @@ pub async fn run(
     })
 }
 
-async fn start_ledger_run(
-    control: &ControlDb,
-    command: &str,
-    env: &str,
-    selected: &Selected,
-) -> anyhow::Result<RunId> {
-    let run = NewRun {
+fn new_run(command: &str, env: &str, selected: &Selected) -> NewRun {
+    NewRun {
         command: command.to_owned(),
         args: recorded_args(),
         env: env.to_owned(),
         started_by: local_identity(),
         wsdb_version: env!("CARGO_PKG_VERSION").to_owned(),
         selection: selected.workspaces.iter().map(|w| w.id.clone()).collect(),
-    };
+    }
+}
+
+async fn start_ledger_run(
+    control: &ControlDb,
+    command: &str,
+    env: &str,
+    selected: &Selected,
+) -> anyhow::Result<RunId> {
+    let run = new_run(command, env, selected);
     control.start_run(&run).await.map_err(|err| {
         anyhow::Error::new(err).context("cannot record the run in the control database's ledger (pass `--no-ledger` to run without it)")
     })
@@ -181,24 +214,43 @@ struct JobContext {
     runner_id: Arc<String>,
     warnings: Arc<Mutex<Vec<String>>>,
     per_workspace: Arc<HashMap<String, DownTarget>>,
+    /// The claim lease in queue mode.
+    lease: Option<Duration>,
 }
 
 impl JobContext {
-    async fn run(self, workspace: Workspace) -> WorkspaceLine {
+    async fn run(self, item: Item) -> WorkspaceLine {
         let started_at = Utc::now();
         let clock = Instant::now();
-        let id = workspace.id.to_string();
+        let workspace = &item.workspace;
         self.reporter.send(Event::WorkspaceStarted {
-            workspace: id.clone(),
+            workspace: workspace.id.to_string(),
         });
-        let mut line = match self.work {
-            Work::Provision => self.provision(&workspace).await,
-            Work::Operation(operation) => self.operate(&workspace, operation).await,
-            Work::Preflight => self.preflight(&workspace).await,
+        let work = async {
+            match self.work {
+                Work::Provision => self.provision(workspace).await,
+                Work::Operation(operation) => self.operate(workspace, operation).await,
+                Work::Preflight => self.preflight(workspace).await,
+            }
+        };
+        let mut line = match (&item.claim, self.ledger.as_ref(), self.lease) {
+            (Some(claim), Some((control, _)), Some(lease)) => {
+                let warnings = self.warnings.clone();
+                let renewing =
+                    queue::keep_renewing(control.clone(), claim.clone(), lease, move |w| {
+                        push_warning(&warnings, w)
+                    });
+                tokio::select! {
+                    line = work => line,
+                    () = renewing => unreachable_renewal().await,
+                }
+            }
+            _ => work.await,
         };
         let elapsed = clock.elapsed();
         line.duration_ms = lines::millis(elapsed);
-        self.record(&line, started_at, elapsed).await;
+        self.record(&line, item.claim.as_ref(), started_at, elapsed)
+            .await;
         self.reporter.send(Event::WorkspaceFinished(line.clone()));
         line
     }
@@ -332,12 +384,24 @@ impl JobContext {
     async fn record(
         &self,
         line: &WorkspaceLine,
+        claim: Option<&Claim>,
         started_at: chrono::DateTime<Utc>,
         elapsed: Duration,
     ) {
         if let Some((control, run_id)) = &self.ledger {
             let record = lines::ledger_record(line, &self.runner_id, started_at, elapsed);
-            if let Err(err) = control.record_workspace(*run_id, &record).await {
+            let written = match claim {
+                Some(claim) => control.complete(claim, &record).await.map(|held| {
+                    if !held {
+                        push_warning(&self.warnings, format!(
+                            "queue: workspace `{}` was taken over by another runner before this one finished",
+                            line.workspace
+                        ));
+                    }
+                }),
+                None => control.record_workspace(*run_id, &record).await,
+            };
+            if let Err(err) = written {
                 push_warning(
                     &self.warnings,
                     format!(
@@ -378,24 +442,28 @@ fn push_warning(warnings: &Mutex<Vec<String>>, warning: String) {
 }
 
 /// Lines for the workspaces the scheduler never finished.
-fn unfinished_lines(end: &FleetEnd<Workspace>, reporter: &Reporter) -> Vec<WorkspaceLine> {
+fn unfinished_lines(end: &FleetEnd<Item>, reporter: &Reporter) -> Vec<WorkspaceLine> {
     let reason = match end.stopped {
         Some(StopReason::CanaryFailed) => "not started: a canary failed",
         Some(StopReason::BudgetSpent) => "not started: the error budget (--max-failures) was spent",
         Some(StopReason::Interrupted) | Some(StopReason::Aborted) => "not started: interrupted",
         None => "not started",
     };
-    let not_reached = end.not_reached.iter().map(|w| {
+    let not_reached = end.not_reached.iter().map(|item| &item.workspace).map(|w| {
         let mut line = WorkspaceLine::new(w.id.as_str(), Status::NotReached).with_cause(reason);
         line.group = w.group.clone();
         line
     });
-    let interrupted = end.interrupted.iter().map(|(w, cause)| {
-        let mut line =
-            WorkspaceLine::new(w.id.as_str(), Status::Interrupted).with_cause(cause.clone());
-        line.group = w.group.clone();
-        line
-    });
+    let interrupted = end
+        .interrupted
+        .iter()
+        .map(|(item, cause)| (&item.workspace, cause))
+        .map(|(w, cause)| {
+            let mut line =
+                WorkspaceLine::new(w.id.as_str(), Status::Interrupted).with_cause(cause.clone());
+            line.group = w.group.clone();
+            line
+        });
     let lines: Vec<WorkspaceLine> = not_reached.chain(interrupted).collect();
     for line in &lines {
         reporter.send(Event::WorkspaceFinished(line.clone()));
@@ -403,7 +471,60 @@ fn unfinished_lines(end: &FleetEnd<Workspace>, reporter: &Reporter) -> Vec<Works
     lines
 }
 
-fn run_outcome(end: &FleetEnd<Workspace>, lines: &[WorkspaceLine]) -> RunOutcome {
+/// `keep_renewing` returns only when the lease is lost; the work goes on
+/// (the app lock protects the workspace), so this branch waits forever and
+/// the `select!` always ends with the work.
+async fn unreachable_renewal() -> WorkspaceLine {
+    std::future::pending().await
+}
+
+/// Marks the run finished in the ledger. In queue mode only the runner that
+/// sees every claim done does it; an interrupted runner leaves the run to
+/// the others.
+async fn finish_ledger_run(
+    control: &ControlDb,
+    run_id: RunId,
+    spec: &RunSpec,
+    end: &FleetEnd<Item>,
+    finished: &[WorkspaceLine],
+    warnings: &Mutex<Vec<String>>,
+) {
+    let outcome = if spec.queue.is_some() {
+        match queue_outcome(control, run_id, end).await {
+            Some(outcome) => outcome,
+            None => return,
+        }
+    } else {
+        run_outcome(end, finished)
+    };
+    if let Err(err) = control.finish_run(run_id, outcome).await {
+        push_warning(
+            warnings,
+            format!("ledger: cannot finish run {run_id}: {err}"),
+        );
+    }
+}
+
+async fn queue_outcome(
+    control: &ControlDb,
+    run_id: RunId,
+    end: &FleetEnd<Item>,
+) -> Option<RunOutcome> {
+    if end.stopped.is_some() {
+        return None;
+    }
+    if !control.run_progress(run_id).await.ok()?.is_complete() {
+        return None;
+    }
+    let detail = control.show_run(run_id).await.ok()??;
+    Some(if detail.workspaces.iter().all(|w| w.status.is_success()) {
+        RunOutcome::Succeeded
+    } else {
+        RunOutcome::Failed
+    })
+}
+
+fn run_outcome(end: &FleetEnd<Item>, lines: &[WorkspaceLine]) -> RunOutcome {
     if matches!(
         end.stopped,
         Some(StopReason::Interrupted | StopReason::Aborted)

@@ -56,6 +56,7 @@ pub fn parse_version(text: &str) -> Result<Version, String> {
 }
 
 pub async fn run(global: &GlobalArgs, mut args: MigrateArgs) -> anyhow::Result<ExitCode> {
+    let queue = args.fleet.queue("migrate", true)?;
     if args.resume.is_some() && args.selection.is_empty() {
         args.selection.all = true;
     }
@@ -82,6 +83,7 @@ pub async fn run(global: &GlobalArgs, mut args: MigrateArgs) -> anyhow::Result<E
         ledger: !args.fleet.no_ledger && !args.dry_run,
         cache_versions: false,
         per_workspace: None,
+        queue: queue.clone(),
     };
     let (report, task) = prepared.run(global, spec, &interrupt).await?;
     if args.dry_run && global.format == super::Format::Table {

@@ -25,6 +25,7 @@ mod output;
 mod preflight;
 mod prepare;
 mod provision;
+mod queue;
 mod repair;
 mod rollback;
 mod runs;

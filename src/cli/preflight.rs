@@ -30,6 +30,7 @@ pub async fn run(
         ledger: false,
         cache_versions: false,
         per_workspace: None,
+        queue: None,
     };
     let selected = super::select::Selected {
         workspaces: prepared.selected.workspaces.clone(),

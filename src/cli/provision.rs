@@ -27,6 +27,7 @@ pub struct ProvisionArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: ProvisionArgs) -> anyhow::Result<ExitCode> {
+    let queue = args.fleet.queue("provision", true)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
     let spec = RunSpec {
         command: "provision",
@@ -35,6 +36,7 @@ pub async fn run(global: &GlobalArgs, args: ProvisionArgs) -> anyhow::Result<Exi
         ledger: !args.fleet.no_ledger,
         cache_versions: false,
         per_workspace: None,
+        queue: queue.clone(),
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

@@ -32,6 +32,7 @@ pub struct RepairArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: RepairArgs) -> anyhow::Result<ExitCode> {
+    args.fleet.queue("repair", false)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
     let env = &prepared.online.env;
     let what = format!(
@@ -50,6 +51,7 @@ pub async fn run(global: &GlobalArgs, args: RepairArgs) -> anyhow::Result<ExitCo
         ledger: !args.fleet.no_ledger,
         cache_versions: false,
         per_workspace: None,
+        queue: None,
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

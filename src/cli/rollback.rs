@@ -56,6 +56,7 @@ pub struct RollbackArgs {
 }
 
 pub async fn run(global: &GlobalArgs, mut args: RollbackArgs) -> anyhow::Result<ExitCode> {
+    args.fleet.queue("rollback", false)?;
     if args.run.is_some() && args.selection.is_empty() {
         args.selection.all = true;
     }
@@ -128,6 +129,7 @@ fn spec(prepared: &Prepared, operation: Operation, args: &RollbackArgs) -> RunSp
         ledger: !args.fleet.no_ledger && !args.dry_run,
         cache_versions: false,
         per_workspace: None,
+        queue: None,
     }
 }
 

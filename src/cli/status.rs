@@ -42,6 +42,7 @@ pub struct StatusArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
+    args.fleet.queue("status", false)?;
     let checks = if args.check {
         Checks::Everything
     } else {
@@ -58,6 +59,7 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCo
         ledger: false,
         cache_versions: args.refresh && !args.fleet.no_ledger,
         per_workspace: None,
+        queue: None,
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

@@ -26,6 +26,7 @@ pub struct VerifyArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    args.fleet.queue("verify", false)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
     let spec = RunSpec {
         command: "verify",
@@ -34,6 +35,7 @@ pub async fn run(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<ExitCo
         ledger: false,
         cache_versions: false,
         per_workspace: None,
+        queue: None,
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())
