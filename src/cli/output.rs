@@ -63,10 +63,10 @@ pub async fn finish(
                 report.workspaces.retain(|l| l.status.is_failure());
             }
             crate::report::write_stdout(&table::render(&report, layout, mode.color));
-            if global.verbose > 0 {
-                if let Some(pool) = &report.pool {
-                    crate::report::write_stdout(&table::pool_line(pool));
-                }
+            if global.verbose > 0
+                && let Some(pool) = &report.pool
+            {
+                crate::report::write_stdout(&table::pool_line(pool));
             }
         }
     }
