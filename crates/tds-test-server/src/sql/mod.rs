@@ -1,18 +1,56 @@
 //! The SQL side of the test server: a T-SQL subset executed on one SQLite
-//! database per SQL Server database (see README.md for the subset).
+//! database per SQL Server database (see SQL.md for the subset and how it
+//! is translated).
 //!
 //! This module knows nothing of TDS. The protocol layer (`server`) hands it
 //! batch text and typed parameters and turns the [`Reply`] list it gets back
 //! into tokens. Shared server state (databases, app locks, the session list
-//! that `sys.dm_exec_sessions` shows) lives in [`Catalog`].
+//! that `sys.dm_exec_sessions` shows) lives in [`Catalog`]; one connection's
+//! state in [`Session`].
+//!
+//! Layout: `lexer` and `parser` turn text into `ast`; `exec` runs it,
+//! asking `translate` for SQLite SQL; `types` and `convert` hold SQL Server's
+//! type rules; `functions` the SQLite side of built-ins; `metadata` and
+//! `storage` the per-database files; `applock` and `sysviews` the
+//! server-wide state queries see.
+
+// Tests may unwrap: a panic is the failure report there.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod applock;
+mod ast;
+mod catalog;
+mod convert;
+mod errors;
+mod exec;
+mod functions;
+mod lexer;
+mod metadata;
+mod parser;
+mod session;
+mod storage;
+mod sysviews;
+#[cfg(test)]
+mod testkit;
+mod translate;
+mod types;
 
 use std::sync::Arc;
+
+pub use catalog::Catalog;
+pub use errors::{
+    INTERNAL as INTERNAL_ERROR, NOT_SUPPORTED as NOT_SUPPORTED_ERROR,
+    TEXT_ONLY_MODULE as TEXT_ONLY_ERROR,
+};
+pub use session::Session;
 
 /// A value in a row or a parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
     Bit(bool),
+    TinyInt(u8),
+    SmallInt(i16),
     Int(i32),
     BigInt(i64),
     Float(f64),
@@ -31,6 +69,8 @@ pub enum Value {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqlType {
     Bit,
+    TinyInt,
+    SmallInt,
     Int,
     BigInt,
     Float,
@@ -125,11 +165,3 @@ pub enum HookAction {
 
 /// Called with each statement's text before it runs (fault injection).
 pub type StatementHook = Arc<dyn Fn(&str, &str) -> HookAction + Send + Sync>;
-
-/// All databases of one server, and server-wide state (app locks, sessions).
-#[derive(Clone)]
-pub struct Catalog {}
-
-/// One connection's view: its current database, transaction and locks.
-/// Dropping it rolls back an open transaction and releases its app locks.
-pub struct Session {}

@@ -1,0 +1,626 @@
+//! Schema statements: data types, CREATE/ALTER/DROP TABLE, indexes, schemas,
+//! databases, and views/procedures/functions/triggers (kept as text, and
+//! like SQL Server refused unless first in their batch: error 111).
+//! Physical options (CLUSTERED, filegroups, `WITH (...)` index options,
+//! INCLUDE columns) are accepted and dropped: they do not change results.
+
+use super::super::SqlError;
+use super::super::ast::{
+    AlterAction, AlterTable, ColumnDef, ConstraintBody, CreateIndex, CreateTable, ModuleKind,
+    ObjectName, ReferentialAction, StmtKind, TableConstraint,
+};
+use super::super::errors;
+use super::super::lexer::TokenKind;
+use super::super::types::{DataType, TypeArg};
+use super::Parser;
+
+impl Parser<'_> {
+    /// `NVARCHAR(400)`, `DECIMAL(10, 2)`, `VARBINARY(MAX)`, `INT`, ...
+    pub(crate) fn data_type(&mut self) -> Result<DataType, SqlError> {
+        let token = self.peek().cloned().ok_or_else(|| self.error_here())?;
+        if !matches!(token.kind, TokenKind::Word | TokenKind::Quoted) {
+            return Err(self.error_here());
+        }
+        self.advance();
+        if self.at_punct(".") {
+            return Err(self.not_supported("user-defined types"));
+        }
+        let mut args = Vec::new();
+        if self.eat_punct("(") {
+            loop {
+                if self.eat_word("MAX") {
+                    args.push(TypeArg::Max);
+                } else {
+                    args.push(TypeArg::Number(self.number_u32()?));
+                }
+                if !self.eat_punct(",") {
+                    break;
+                }
+            }
+            self.expect_punct(")")?;
+        }
+        DataType::from_parts(&token.text, &args).map_err(|name| {
+            let known = [
+                "XML",
+                "TEXT",
+                "NTEXT",
+                "IMAGE",
+                "TIME",
+                "DATETIMEOFFSET",
+                "SQL_VARIANT",
+                "ROWVERSION",
+                "TIMESTAMP",
+                "GEOGRAPHY",
+                "GEOMETRY",
+                "HIERARCHYID",
+            ];
+            if known.contains(&name.as_str()) {
+                errors::not_supported_at(&format!("data type {name}"), token.line)
+            } else if args.is_empty() {
+                type_missing(&token.text, token.line)
+            } else {
+                errors::syntax_near(")", token.line)
+            }
+        })
+    }
+
+    pub(crate) fn create_or_alter(&mut self, first_in_batch: bool) -> Result<StmtKind, SqlError> {
+        let start = self.peek().map_or(0, |t| t.start);
+        let alter = self.at_word("ALTER");
+        self.advance();
+        let replace = !alter && self.at_word("OR") && self.at_word_at(1, "ALTER");
+        if replace {
+            self.pos += 2;
+        }
+        if let Some(kind) = self.module_kind() {
+            if !first_in_batch {
+                return Err(errors::must_be_first(
+                    &format!(
+                        "{} {}",
+                        if alter { "ALTER" } else { "CREATE" },
+                        kind.keyword()
+                    ),
+                    self.line(),
+                ));
+            }
+            self.advance();
+            let name = self.object_name()?;
+            let text = self.rest_of_batch(start);
+            return Ok(StmtKind::CreateModule {
+                kind,
+                name,
+                replace,
+                alter,
+                text,
+            });
+        }
+        if alter {
+            self.expect_word("TABLE")?;
+            return self.alter_table();
+        }
+        if replace {
+            return Err(self.error_here());
+        }
+        if self.eat_word("TABLE") {
+            return self.create_table();
+        }
+        if self.eat_word("SCHEMA") {
+            if !first_in_batch {
+                return Err(errors::must_be_first("CREATE SCHEMA", self.line()));
+            }
+            let name = self.identifier()?;
+            if self.eat_word("AUTHORIZATION") {
+                self.identifier()?;
+            }
+            return Ok(StmtKind::CreateSchema(name));
+        }
+        if self.eat_word("DATABASE") {
+            let name = self.identifier()?;
+            if self.at_word("ON")
+                || self.at_word("COLLATE")
+                || self.at_word("WITH")
+                || self.at_word("CONTAINMENT")
+            {
+                return Err(self.not_supported("CREATE DATABASE options"));
+            }
+            return Ok(StmtKind::CreateDatabase(name));
+        }
+        self.create_index()
+    }
+
+    fn module_kind(&self) -> Option<ModuleKind> {
+        let token = self.peek()?;
+        if token.is_word("VIEW") {
+            Some(ModuleKind::View)
+        } else if token.is_word("PROCEDURE") || token.is_word("PROC") {
+            Some(ModuleKind::Procedure)
+        } else if token.is_word("FUNCTION") {
+            Some(ModuleKind::Function)
+        } else if token.is_word("TRIGGER") {
+            Some(ModuleKind::Trigger)
+        } else {
+            None
+        }
+    }
+
+    fn create_table(&mut self) -> Result<StmtKind, SqlError> {
+        let name = self.object_name()?;
+        self.expect_punct("(")?;
+        let mut columns = Vec::new();
+        let mut constraints = Vec::new();
+        loop {
+            if self.at_constraint_start() {
+                constraints.push(self.table_constraint(false)?);
+            } else {
+                columns.push(self.column_def()?);
+            }
+            if !self.eat_punct(",") {
+                break;
+            }
+            if self.at_punct(")") {
+                break;
+            }
+        }
+        self.expect_punct(")")?;
+        self.storage_options()?;
+        Ok(StmtKind::CreateTable(CreateTable {
+            name,
+            columns,
+            constraints,
+        }))
+    }
+
+    fn at_constraint_start(&self) -> bool {
+        ["CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK"]
+            .iter()
+            .any(|k| self.at_word(k))
+    }
+
+    /// `ON [PRIMARY]`, `WITH (...)`, `TEXTIMAGE_ON x`: physical, ignored.
+    fn storage_options(&mut self) -> Result<(), SqlError> {
+        loop {
+            if self.eat_word("ON") || self.eat_word("TEXTIMAGE_ON") {
+                self.advance();
+            } else if self.at_word("WITH") && self.peek_at(1).is_some_and(|t| t.is_punct("(")) {
+                self.advance();
+                self.skip_parenthesized()?;
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    fn skip_parenthesized(&mut self) -> Result<(), SqlError> {
+        self.expect_punct("(")?;
+        let mut depth = 1;
+        while depth > 0 {
+            let token = self.advance().ok_or_else(|| self.error_here())?;
+            if token.is_punct("(") {
+                depth += 1;
+            } else if token.is_punct(")") {
+                depth -= 1;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn column_def(&mut self) -> Result<ColumnDef, SqlError> {
+        let name = self.identifier()?;
+        if self.at_word("AS") {
+            return Err(self.not_supported("computed columns"));
+        }
+        let ty = self.data_type()?;
+        let mut column = ColumnDef {
+            name,
+            ty,
+            nullable: None,
+            identity: None,
+            default: None,
+            constraints: Vec::new(),
+        };
+        loop {
+            if self.eat_word("COLLATE") {
+                self.advance();
+            } else if self.eat_word("NULL") {
+                column.nullable = Some(true);
+            } else if self.at_word("NOT") && self.at_word_at(1, "NULL") {
+                self.pos += 2;
+                column.nullable = Some(false);
+            } else if self.eat_word("IDENTITY") {
+                column.identity = Some(self.identity_args()?);
+            } else if self.eat_word("ROWGUIDCOL") || self.eat_word("SPARSE") {
+            } else if self.at_constraint_start()
+                || self.at_word("DEFAULT")
+                || self.at_word("REFERENCES")
+            {
+                self.column_constraint(&mut column)?;
+            } else {
+                return Ok(column);
+            }
+        }
+    }
+
+    fn identity_args(&mut self) -> Result<(i64, i64), SqlError> {
+        if !self.eat_punct("(") {
+            return Ok((1, 1));
+        }
+        let seed = self.signed_integer()?;
+        self.expect_punct(",")?;
+        let increment = self.signed_integer()?;
+        self.expect_punct(")")?;
+        if increment == 0 {
+            return Err(self.not_supported("IDENTITY with increment 0"));
+        }
+        Ok((seed, increment))
+    }
+
+    fn column_constraint(&mut self, column: &mut ColumnDef) -> Result<(), SqlError> {
+        let name = if self.eat_word("CONSTRAINT") {
+            Some(self.identifier()?)
+        } else {
+            None
+        };
+        if self.eat_word("DEFAULT") {
+            let expr = self.value()?;
+            column.default = Some((name, expr));
+            return Ok(());
+        }
+        let columns = vec![column.name.clone()];
+        let body = if self.eat_word("PRIMARY") {
+            self.expect_word("KEY")?;
+            self.clustering();
+            ConstraintBody::PrimaryKey(columns)
+        } else if self.eat_word("UNIQUE") {
+            self.clustering();
+            ConstraintBody::Unique(columns)
+        } else if self.eat_word("CHECK") {
+            self.expect_punct("(")?;
+            let condition = self.condition()?;
+            self.expect_punct(")")?;
+            ConstraintBody::Check(condition)
+        } else {
+            if self.eat_word("FOREIGN") {
+                self.expect_word("KEY")?;
+            }
+            self.references(columns)?
+        };
+        column.constraints.push(TableConstraint { name, body });
+        Ok(())
+    }
+
+    fn clustering(&mut self) {
+        if !self.eat_word("CLUSTERED") {
+            self.eat_word("NONCLUSTERED");
+        }
+    }
+
+    /// A table-level constraint; `allow_default` for ALTER TABLE's
+    /// `ADD CONSTRAINT DF_x DEFAULT 0 FOR col`.
+    fn table_constraint(&mut self, allow_default: bool) -> Result<TableConstraint, SqlError> {
+        let name = if self.eat_word("CONSTRAINT") {
+            Some(self.identifier()?)
+        } else {
+            None
+        };
+        let body = if self.eat_word("PRIMARY") {
+            self.expect_word("KEY")?;
+            self.clustering();
+            ConstraintBody::PrimaryKey(self.key_columns()?)
+        } else if self.eat_word("UNIQUE") {
+            self.clustering();
+            ConstraintBody::Unique(self.key_columns()?)
+        } else if self.eat_word("FOREIGN") {
+            self.expect_word("KEY")?;
+            let columns = self.identifier_list()?;
+            self.references(columns)?
+        } else if self.eat_word("CHECK") {
+            self.expect_punct("(")?;
+            let condition = self.condition()?;
+            self.expect_punct(")")?;
+            ConstraintBody::Check(condition)
+        } else if allow_default && self.eat_word("DEFAULT") {
+            let expr = self.value()?;
+            self.expect_word("FOR")?;
+            let column = self.identifier()?;
+            ConstraintBody::Default { expr, column }
+        } else {
+            return Err(self.error_here());
+        };
+        self.storage_options()?;
+        Ok(TableConstraint { name, body })
+    }
+
+    /// `(a ASC, b DESC)`: key columns; the order is physical and dropped.
+    fn key_columns(&mut self) -> Result<Vec<String>, SqlError> {
+        self.expect_punct("(")?;
+        let mut names = Vec::new();
+        loop {
+            names.push(self.identifier()?);
+            if !self.eat_word("ASC") {
+                self.eat_word("DESC");
+            }
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        self.expect_punct(")")?;
+        Ok(names)
+    }
+
+    fn references(&mut self, columns: Vec<String>) -> Result<ConstraintBody, SqlError> {
+        self.expect_word("REFERENCES")?;
+        let table = self.object_name()?;
+        let ref_columns = if self.at_punct("(") {
+            self.identifier_list()?
+        } else {
+            Vec::new()
+        };
+        let mut on_delete = ReferentialAction::NoAction;
+        let mut on_update = ReferentialAction::NoAction;
+        while self.at_word("ON") && (self.at_word_at(1, "DELETE") || self.at_word_at(1, "UPDATE")) {
+            self.advance();
+            let delete = self.eat_word("DELETE");
+            if !delete {
+                self.expect_word("UPDATE")?;
+            }
+            let action = self.referential_action()?;
+            if delete {
+                on_delete = action;
+            } else {
+                on_update = action;
+            }
+        }
+        if self.at_word("NOT") && self.at_word_at(1, "FOR") {
+            self.pos += 2;
+            self.expect_word("REPLICATION")?;
+        }
+        Ok(ConstraintBody::ForeignKey {
+            columns,
+            table,
+            ref_columns,
+            on_delete,
+            on_update,
+        })
+    }
+
+    fn referential_action(&mut self) -> Result<ReferentialAction, SqlError> {
+        if self.eat_word("CASCADE") {
+            Ok(ReferentialAction::Cascade)
+        } else if self.eat_word("NO") {
+            self.expect_word("ACTION")?;
+            Ok(ReferentialAction::NoAction)
+        } else if self.eat_word("SET") {
+            if self.eat_word("NULL") {
+                Ok(ReferentialAction::SetNull)
+            } else {
+                self.expect_word("DEFAULT")?;
+                Ok(ReferentialAction::SetDefault)
+            }
+        } else {
+            Err(self.error_here())
+        }
+    }
+
+    fn alter_table(&mut self) -> Result<StmtKind, SqlError> {
+        let table = self.object_name()?;
+        if self.eat_word("WITH") {
+            if self.at_word("NOCHECK") {
+                return Err(self.not_supported("WITH NOCHECK"));
+            }
+            self.expect_word("CHECK")?;
+        }
+        let action = if self.eat_word("ADD") {
+            self.alter_add()?
+        } else if self.eat_word("DROP") {
+            self.alter_drop()?
+        } else if self.eat_word("ALTER") {
+            self.expect_word("COLUMN")?;
+            let name = self.identifier()?;
+            let ty = self.data_type()?;
+            if self.eat_word("COLLATE") {
+                self.advance();
+            }
+            let nullable = if self.eat_word("NULL") {
+                Some(true)
+            } else if self.eat_word("NOT") {
+                self.expect_word("NULL")?;
+                Some(false)
+            } else {
+                None
+            };
+            AlterAction::AlterColumn { name, ty, nullable }
+        } else if self.at_word("CHECK")
+            || self.at_word("NOCHECK")
+            || self.at_word("ENABLE")
+            || self.at_word("DISABLE")
+            || self.at_word("SWITCH")
+            || self.at_word("REBUILD")
+            || self.at_word("SET")
+        {
+            return Err(self.not_supported(&format!(
+                "ALTER TABLE ... {}",
+                self.current_text().to_ascii_uppercase()
+            )));
+        } else {
+            return Err(self.error_here());
+        };
+        Ok(StmtKind::AlterTable(AlterTable { table, action }))
+    }
+
+    fn alter_add(&mut self) -> Result<AlterAction, SqlError> {
+        let mut columns = Vec::new();
+        let mut constraints = Vec::new();
+        loop {
+            if self.at_constraint_start() || self.at_word("DEFAULT") {
+                constraints.push(self.table_constraint(true)?);
+            } else {
+                columns.push(self.column_def()?);
+            }
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        match (columns.is_empty(), constraints.is_empty()) {
+            (false, true) => Ok(AlterAction::AddColumns(columns)),
+            (true, false) => Ok(AlterAction::AddConstraints(constraints)),
+            _ => Err(self.not_supported("adding columns and constraints in one ALTER TABLE")),
+        }
+    }
+
+    fn alter_drop(&mut self) -> Result<AlterAction, SqlError> {
+        let column = self.eat_word("COLUMN");
+        if !column {
+            self.eat_word("CONSTRAINT");
+        }
+        let if_exists = self.if_exists()?;
+        let mut names = vec![self.identifier()?];
+        while self.eat_punct(",") {
+            self.eat_word("COLUMN");
+            self.eat_word("CONSTRAINT");
+            names.push(self.identifier()?);
+        }
+        Ok(if column {
+            AlterAction::DropColumns { names, if_exists }
+        } else {
+            AlterAction::DropConstraints { names, if_exists }
+        })
+    }
+
+    fn if_exists(&mut self) -> Result<bool, SqlError> {
+        if self.at_word("IF") && self.at_word_at(1, "EXISTS") {
+            self.pos += 2;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn create_index(&mut self) -> Result<StmtKind, SqlError> {
+        let unique = self.eat_word("UNIQUE");
+        self.clustering();
+        if self.at_word("COLUMNSTORE")
+            || self.at_word("XML")
+            || self.at_word("SPATIAL")
+            || self.at_word("FULLTEXT")
+        {
+            return Err(self.not_supported(&format!(
+                "{} indexes",
+                self.current_text().to_ascii_uppercase()
+            )));
+        }
+        if self.at_word("STATISTICS")
+            || self.at_word("TYPE")
+            || self.at_word("SEQUENCE")
+            || self.at_word("SYNONYM")
+            || self.at_word("USER")
+            || self.at_word("LOGIN")
+            || self.at_word("ROLE")
+        {
+            return Err(self.not_supported(&format!(
+                "CREATE {}",
+                self.current_text().to_ascii_uppercase()
+            )));
+        }
+        self.expect_word("INDEX")?;
+        let name = self.identifier()?;
+        self.expect_word("ON")?;
+        let table = self.object_name()?;
+        self.expect_punct("(")?;
+        let columns = self.order_items()?;
+        self.expect_punct(")")?;
+        if self.eat_word("INCLUDE") {
+            self.identifier_list()?;
+        }
+        let filter = if self.eat_word("WHERE") {
+            Some(self.condition()?)
+        } else {
+            None
+        };
+        self.storage_options()?;
+        Ok(StmtKind::CreateIndex(CreateIndex {
+            name,
+            table,
+            unique,
+            columns,
+            filter,
+        }))
+    }
+
+    pub(crate) fn drop(&mut self) -> Result<StmtKind, SqlError> {
+        self.expect_word("DROP")?;
+        if self.eat_word("TABLE") {
+            let if_exists = self.if_exists()?;
+            let names = self.object_names()?;
+            return Ok(StmtKind::DropTable { names, if_exists });
+        }
+        if self.eat_word("INDEX") {
+            return self.drop_index();
+        }
+        if self.eat_word("SCHEMA") {
+            let if_exists = self.if_exists()?;
+            let name = self.identifier()?;
+            return Ok(StmtKind::DropSchema { name, if_exists });
+        }
+        if let Some(kind) = self.module_kind() {
+            self.advance();
+            let if_exists = self.if_exists()?;
+            let names = self.object_names()?;
+            return Ok(StmtKind::DropModule {
+                kind,
+                names,
+                if_exists,
+            });
+        }
+        Err(self.not_supported(&format!(
+            "DROP {}",
+            self.current_text().to_ascii_uppercase()
+        )))
+    }
+
+    fn object_names(&mut self) -> Result<Vec<ObjectName>, SqlError> {
+        let mut names = vec![self.object_name()?];
+        while self.eat_punct(",") {
+            names.push(self.object_name()?);
+        }
+        Ok(names)
+    }
+
+    /// `DROP INDEX ix ON t` or the old `DROP INDEX t.ix`.
+    fn drop_index(&mut self) -> Result<StmtKind, SqlError> {
+        let if_exists = self.if_exists()?;
+        let mut items = Vec::new();
+        loop {
+            let name = self.object_name()?;
+            if self.eat_word("ON") {
+                let table = self.object_name()?;
+                items.push((table, name.name().to_string()));
+            } else if name.parts.len() >= 2 {
+                let index = name.name().to_string();
+                let table = ObjectName {
+                    parts: name.parts[..name.parts.len() - 1].to_vec(),
+                };
+                items.push((table, index));
+            } else {
+                return Err(self.error_here());
+            }
+            if !self.eat_punct(",") {
+                return Ok(StmtKind::DropIndex { items, if_exists });
+            }
+        }
+    }
+
+    pub(crate) fn truncate(&mut self) -> Result<StmtKind, SqlError> {
+        self.expect_word("TRUNCATE")?;
+        self.expect_word("TABLE")?;
+        Ok(StmtKind::TruncateTable(self.object_name()?))
+    }
+}
+
+fn type_missing(name: &str, line: u32) -> SqlError {
+    SqlError {
+        number: 2715,
+        state: 6,
+        class: 16,
+        line,
+        message: format!("Column, parameter, or variable #1: Cannot find data type {name}."),
+    }
+}

@@ -1,0 +1,541 @@
+//! Built-in T-SQL functions as SQLite SQL, each with SQL Server's result
+//! type. Session facts (DB_NAME(), SUSER_SNAME(), @@SPID-like values) are
+//! bound as parameters; catalog lookups (OBJECT_ID, COL_LENGTH, ...) become
+//! subqueries on the metadata tables; the rest map to SQLite built-ins or the
+//! `tds_*` functions of `sql::functions`.
+
+use super::super::ast::Expr;
+use super::super::types::{DataType, TextKind};
+use super::super::{SqlError, Value, storage};
+use super::expr::PRODUCT_VERSION;
+use super::{Translator, Typed};
+
+const SYSNAME: DataType = DataType::Text {
+    kind: TextKind::NVarChar,
+    len: Some(128),
+};
+
+fn arity(name: &str, args: &[Expr], min: usize, max: usize) -> Result<(), SqlError> {
+    if (min..=max).contains(&args.len()) {
+        return Ok(());
+    }
+    let message = if min == max {
+        format!("The {name} function requires {min} argument(s).")
+    } else {
+        format!("The {name} function requires {min} to {max} arguments.")
+    };
+    Err(SqlError {
+        number: if min == max { 174 } else { 189 },
+        state: 1,
+        class: 15,
+        line: 0,
+        message,
+    })
+}
+
+impl Translator<'_> {
+    pub fn function(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        distinct: bool,
+        star: bool,
+    ) -> Result<Typed, SqlError> {
+        let distinct_sql = if distinct { "DISTINCT " } else { "" };
+        match name {
+            "COUNT" | "COUNT_BIG" => {
+                let ty = if name == "COUNT" {
+                    DataType::Int
+                } else {
+                    DataType::BigInt
+                };
+                if star {
+                    return Ok(Typed::new("COUNT(*)", Some(ty)));
+                }
+                arity(name, args, 1, 1)?;
+                let arg = self.expr(&args[0])?;
+                Ok(Typed::new(
+                    format!("COUNT({distinct_sql}{})", arg.sql),
+                    Some(ty),
+                ))
+            }
+            "SUM" | "AVG" | "MIN" | "MAX" => {
+                arity(name, args, 1, 1)?;
+                let arg = self.expr(&args[0])?;
+                let ty = arg.ty.map(|t| aggregate_type(name, t));
+                Ok(Typed::new(format!("{name}({distinct_sql}{})", arg.sql), ty))
+            }
+            "STRING_AGG" => {
+                arity(name, args, 2, 2)?;
+                let (value, separator) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                Ok(Typed::new(
+                    format!("group_concat({}, {})", value.sql, separator.sql),
+                    Some(DataType::NVARCHAR_MAX),
+                ))
+            }
+            _ => self.scalar_function(name, args),
+        }
+    }
+
+    fn scalar_function(&mut self, name: &str, args: &[Expr]) -> Result<Typed, SqlError> {
+        match name {
+            "ABS" | "UPPER" | "LOWER" | "LTRIM" | "RTRIM" | "TRIM" | "SIGN" | "CEILING"
+            | "FLOOR" | "SQRT" | "REVERSE" => {
+                arity(name, args, 1, 1)?;
+                let arg = self.expr(&args[0])?;
+                let sql = match name {
+                    "ABS" | "UPPER" | "LOWER" | "SIGN" => {
+                        format!("{}({})", name.to_lowercase(), arg.sql)
+                    }
+                    "LTRIM" | "RTRIM" | "TRIM" => {
+                        format!("{}({}, ' ')", name.to_lowercase(), arg.sql)
+                    }
+                    _ => format!("tds_math('{}', {}, NULL)", name.to_lowercase(), arg.sql),
+                };
+                let ty = if name == "SQRT" {
+                    Some(DataType::Float)
+                } else {
+                    arg.ty
+                };
+                Ok(Typed::new(sql, ty))
+            }
+            "ROUND" | "POWER" => {
+                arity(name, args, 2, 3)?;
+                let (value, digits) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                let op = name.to_lowercase();
+                Ok(Typed::new(
+                    format!("tds_math('{op}', {}, {})", value.sql, digits.sql),
+                    value.ty,
+                ))
+            }
+            "LEN" => self.unary_sql(
+                name,
+                args,
+                |a| format!("length(rtrim({a}, ' '))"),
+                Some(DataType::Int),
+            ),
+            "DATALENGTH" => {
+                arity(name, args, 1, 1)?;
+                let arg = self.expr(&args[0])?;
+                let sql = match arg.ty {
+                    Some(DataType::Text {
+                        kind: TextKind::NVarChar | TextKind::NChar,
+                        ..
+                    }) => format!("(length({}) * 2)", arg.sql),
+                    _ => format!("length(CAST({} AS BLOB))", arg.sql),
+                };
+                Ok(Typed::new(sql, Some(DataType::Int)))
+            }
+            "SUBSTRING" => {
+                arity(name, args, 3, 3)?;
+                let (s, start, len) = (
+                    self.expr(&args[0])?,
+                    self.expr(&args[1])?,
+                    self.expr(&args[2])?,
+                );
+                Ok(Typed::new(
+                    format!("substr({}, {}, {})", s.sql, start.sql, len.sql),
+                    s.ty,
+                ))
+            }
+            "LEFT" | "RIGHT" => {
+                arity(name, args, 2, 2)?;
+                let (s, n) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                let sql = if name == "LEFT" {
+                    format!("substr({}, 1, {})", s.sql, n.sql)
+                } else {
+                    format!("substr({0}, max(length({0}) - ({1}) + 1, 1))", s.sql, n.sql)
+                };
+                Ok(Typed::new(sql, s.ty))
+            }
+            "REPLACE" => {
+                arity(name, args, 3, 3)?;
+                let (s, from, to) = (
+                    self.expr(&args[0])?,
+                    self.expr(&args[1])?,
+                    self.expr(&args[2])?,
+                );
+                Ok(Typed::new(
+                    format!("replace({}, {}, {})", s.sql, from.sql, to.sql),
+                    Some(text_or_max(s.ty)),
+                ))
+            }
+            "CHARINDEX" => {
+                arity(name, args, 2, 3)?;
+                let (needle, haystack) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                let start = match args.get(2) {
+                    Some(s) => self.expr(s)?.sql,
+                    None => "NULL".into(),
+                };
+                Ok(Typed::new(
+                    format!("tds_charindex({}, {}, {start})", needle.sql, haystack.sql),
+                    Some(DataType::Int),
+                ))
+            }
+            "CONCAT" => {
+                arity(name, args, 2, 254)?;
+                let parts = args
+                    .iter()
+                    .map(|a| {
+                        self.expr(a)
+                            .map(|t| format!("COALESCE(CAST({} AS TEXT), '')", t.sql))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Typed::new(
+                    format!("({})", parts.join(" || ")),
+                    Some(DataType::NVARCHAR_MAX),
+                ))
+            }
+            "CONCAT_WS" => {
+                arity(name, args, 3, 254)?;
+                let parts = args
+                    .iter()
+                    .map(|a| self.expr(a).map(|t| t.sql))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Typed::new(
+                    format!("concat_ws({})", parts.join(", ")),
+                    Some(DataType::NVARCHAR_MAX),
+                ))
+            }
+            "REPLICATE" | "SPACE" => {
+                let (s, n) = if name == "SPACE" {
+                    arity(name, args, 1, 1)?;
+                    ("' '".to_string(), self.expr(&args[0])?.sql)
+                } else {
+                    arity(name, args, 2, 2)?;
+                    (self.expr(&args[0])?.sql, self.expr(&args[1])?.sql)
+                };
+                Ok(Typed::new(
+                    format!("tds_math('replicate', {s}, {n})"),
+                    Some(DataType::NVARCHAR_MAX),
+                ))
+            }
+            "ISNULL" => {
+                arity(name, args, 2, 2)?;
+                let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                Ok(Typed::new(
+                    format!("COALESCE({}, {})", a.sql, b.sql),
+                    a.ty.or(b.ty),
+                ))
+            }
+            "COALESCE" => {
+                arity(name, args, 2, 254)?;
+                let parts = args
+                    .iter()
+                    .map(|a| self.expr(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ty = parts
+                    .iter()
+                    .filter_map(|p| p.ty)
+                    .max_by_key(DataType::precedence);
+                let sql = parts
+                    .iter()
+                    .map(|p| p.sql.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Ok(Typed::new(format!("COALESCE({sql})"), ty))
+            }
+            "NULLIF" => {
+                arity(name, args, 2, 2)?;
+                let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                Ok(Typed::new(format!("NULLIF({}, {})", a.sql, b.sql), a.ty))
+            }
+            _ => self.date_or_catalog_function(name, args),
+        }
+    }
+
+    fn unary_sql(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        sql: impl Fn(&str) -> String,
+        ty: Option<DataType>,
+    ) -> Result<Typed, SqlError> {
+        arity(name, args, 1, 1)?;
+        let arg = self.expr(&args[0])?;
+        Ok(Typed::new(sql(&arg.sql), ty))
+    }
+
+    fn date_or_catalog_function(&mut self, name: &str, args: &[Expr]) -> Result<Typed, SqlError> {
+        match name {
+            "GETDATE" | "SYSDATETIME" | "CURRENT_TIMESTAMP" => {
+                arity(name, args, 0, 0)?;
+                let ty = if name == "SYSDATETIME" {
+                    DataType::DateTime2
+                } else {
+                    DataType::DateTime
+                };
+                Ok(Typed::new("tds_sysdatetime()", Some(ty)))
+            }
+            "GETUTCDATE" | "SYSUTCDATETIME" => {
+                arity(name, args, 0, 0)?;
+                let ty = if name == "SYSUTCDATETIME" {
+                    DataType::DateTime2
+                } else {
+                    DataType::DateTime
+                };
+                Ok(Typed::new("tds_sysutcdatetime()", Some(ty)))
+            }
+            "DATEADD" | "DATEDIFF" => {
+                arity(name, args, 3, 3)?;
+                let unit = date_unit(&args[0])?;
+                let (a, b) = (self.expr(&args[1])?, self.expr(&args[2])?);
+                if name == "DATEADD" {
+                    Ok(Typed::new(
+                        format!("tds_dateadd('{unit}', {}, {})", a.sql, b.sql),
+                        b.ty.or(Some(DataType::DateTime)),
+                    ))
+                } else {
+                    Ok(Typed::new(
+                        format!("tds_datediff('{unit}', {}, {})", a.sql, b.sql),
+                        Some(DataType::Int),
+                    ))
+                }
+            }
+            "DATEPART" => {
+                arity(name, args, 2, 2)?;
+                let unit = date_unit(&args[0])?;
+                let date = self.expr(&args[1])?;
+                Ok(Typed::new(
+                    format!("tds_datepart('{unit}', {})", date.sql),
+                    Some(DataType::Int),
+                ))
+            }
+            "YEAR" | "MONTH" | "DAY" => {
+                let unit = name.to_lowercase();
+                self.unary_sql(
+                    name,
+                    args,
+                    |a| format!("tds_datepart('{unit}', {a})"),
+                    Some(DataType::Int),
+                )
+            }
+            "NEWID" => {
+                arity(name, args, 0, 0)?;
+                Ok(Typed::new("tds_newid()", Some(DataType::UniqueIdentifier)))
+            }
+            _ => self.catalog_function(name, args),
+        }
+    }
+
+    fn catalog_function(&mut self, name: &str, args: &[Expr]) -> Result<Typed, SqlError> {
+        let session = self.env.session;
+        match name {
+            "DB_NAME" | "DB_ID" => {
+                arity(name, args, 0, 1)?;
+                let by_name = name == "DB_NAME";
+                if args.is_empty() {
+                    let value = if by_name {
+                        Value::NVarChar(session.database().to_string())
+                    } else {
+                        Value::Int(session.database_id())
+                    };
+                    let ty = if by_name { SYSNAME } else { DataType::Int };
+                    return Ok(Typed::new(self.bind_value(&value)?, Some(ty)));
+                }
+                let arg = self.expr(&args[0])?;
+                let (function, ty) = if by_name {
+                    ("tds_db_name", SYSNAME)
+                } else {
+                    ("tds_db_id", DataType::Int)
+                };
+                Ok(Typed::new(format!("{function}({})", arg.sql), Some(ty)))
+            }
+            "OBJECT_ID" => self.object_id(args),
+            "OBJECT_NAME" => self.unary_sql(
+                name,
+                args,
+                |a| format!("(SELECT name FROM __tds_objects WHERE object_id = {a})"),
+                Some(SYSNAME),
+            ),
+            "SCHEMA_ID" | "SCHEMA_NAME" => {
+                arity(name, args, 0, 1)?;
+                let by_id = name == "SCHEMA_NAME";
+                if args.is_empty() {
+                    let value = if by_id {
+                        Value::NVarChar("dbo".into())
+                    } else {
+                        Value::Int(1)
+                    };
+                    return Ok(Typed::new(
+                        self.bind_value(&value)?,
+                        Some(if by_id { SYSNAME } else { DataType::Int }),
+                    ));
+                }
+                let arg = self.expr(&args[0])?;
+                let (column, key, ty) = if by_id {
+                    ("name", "schema_id", SYSNAME)
+                } else {
+                    ("schema_id", "name", DataType::Int)
+                };
+                Ok(Typed::new(
+                    format!(
+                        "(SELECT {column} FROM __tds_schemas WHERE {key} = {})",
+                        arg.sql
+                    ),
+                    Some(ty),
+                ))
+            }
+            "COL_LENGTH" => {
+                arity(name, args, 2, 2)?;
+                let (table, column) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                let sql = format!(
+                    "(SELECT tds_type_info(c.type, 'max_length') FROM __tds_columns c \
+                     JOIN __tds_objects o ON o.object_id = c.object_id JOIN __tds_schemas s ON s.schema_id = o.schema_id \
+                     WHERE o.type = 'U' AND o.name = tds_objpart({0}, 'name') \
+                     AND s.name = COALESCE(tds_objpart({0}, 'schema'), 'dbo') AND c.name = {1})",
+                    table.sql, column.sql
+                );
+                Ok(Typed::new(sql, Some(DataType::SmallInt)))
+            }
+            "SUSER_SNAME" | "SUSER_NAME" | "ORIGINAL_LOGIN" | "SYSTEM_USER" => {
+                self.session_text(name, args, &session.info.login.clone())
+            }
+            "USER_NAME" | "CURRENT_USER" | "SESSION_USER" | "USER" => {
+                self.session_text(name, args, "dbo")
+            }
+            "HOST_NAME" => self.session_text(name, args, &session.info.host.clone()),
+            "APP_NAME" => self.session_text(name, args, &session.info.program.clone()),
+            "SERVERPROPERTY" => self.server_property(args),
+            "HAS_PERMS_BY_NAME" | "IS_MEMBER" | "IS_ROLEMEMBER" | "IS_SRVROLEMEMBER" => {
+                arity(name, args, 1, 5)?;
+                // The test server's logins own their databases: every
+                // permission and role check succeeds, whatever it names.
+                Ok(Typed::new("1", Some(DataType::Int)))
+            }
+            "APPLOCK_MODE" => {
+                arity(name, args, 3, 3)?;
+                let parts = self.expr_list(args)?;
+                Ok(Typed::new(
+                    format!("tds_applock_mode({})", parts.join(", ")),
+                    Some(DataType::nvarchar(32)),
+                ))
+            }
+            "APPLOCK_TEST" => {
+                arity(name, args, 4, 4)?;
+                let parts = self.expr_list(args)?;
+                Ok(Typed::new(
+                    format!("tds_applock_test({})", parts.join(", ")),
+                    Some(DataType::SmallInt),
+                ))
+            }
+            "SCOPE_IDENTITY" => {
+                arity(name, args, 0, 0)?;
+                let ty = DataType::Decimal {
+                    precision: 38,
+                    scale: 0,
+                };
+                match session.last_identity {
+                    Some(v) => Ok(Typed::new(
+                        self.bind_value(&Value::Decimal {
+                            unscaled: i128::from(v),
+                            precision: 38,
+                            scale: 0,
+                        })?,
+                        Some(ty),
+                    )),
+                    None => Ok(Typed::new("NULL", Some(ty))),
+                }
+            }
+            "XACT_STATE" => {
+                arity(name, args, 0, 0)?;
+                let state = i16::from(session.tran.depth > 0);
+                Ok(Typed::new(
+                    self.bind_value(&Value::SmallInt(state))?,
+                    Some(DataType::SmallInt),
+                ))
+            }
+            other => Err(super::super::errors::unknown_function(other, 0)),
+        }
+    }
+
+    fn expr_list(&mut self, args: &[Expr]) -> Result<Vec<String>, SqlError> {
+        args.iter().map(|a| self.expr(a).map(|t| t.sql)).collect()
+    }
+
+    fn session_text(&mut self, name: &str, args: &[Expr], value: &str) -> Result<Typed, SqlError> {
+        arity(name, args, 0, 1)?;
+        Ok(Typed::new(
+            self.bind_value(&Value::NVarChar(value.to_string()))?,
+            Some(SYSNAME),
+        ))
+    }
+
+    /// OBJECT_ID(name [, type]): the name may be one to three parts, quoted
+    /// or not; another database's objects are not visible here (NULL).
+    fn object_id(&mut self, args: &[Expr]) -> Result<Typed, SqlError> {
+        arity("OBJECT_ID", args, 1, 2)?;
+        let name = self.expr(&args[0])?.sql;
+        let kind = match args.get(1) {
+            Some(kind) => self.expr(kind)?.sql,
+            None => "NULL".into(),
+        };
+        let database =
+            self.bind_value(&Value::NVarChar(self.env.session.database().to_string()))?;
+        let sql = format!(
+            "(SELECT o.object_id FROM __tds_objects o JOIN __tds_schemas s ON s.schema_id = o.schema_id \
+             WHERE o.name = tds_objpart({name}, 'name') AND s.name = COALESCE(tds_objpart({name}, 'schema'), 'dbo') \
+             AND COALESCE(tds_objpart({name}, 'db'), {database}) = {database} COLLATE NOCASE \
+             AND ({kind} IS NULL OR o.type = rtrim({kind}) COLLATE NOCASE))"
+        );
+        Ok(Typed::new(sql, Some(DataType::Int)))
+    }
+
+    fn server_property(&mut self, args: &[Expr]) -> Result<Typed, SqlError> {
+        arity("SERVERPROPERTY", args, 1, 1)?;
+        let property = self.expr(&args[0])?.sql;
+        let text = |s: &str| storage::quote_str(s);
+        let sql = format!(
+            "(CASE lower({property}) WHEN 'productversion' THEN {} WHEN 'productmajorversion' THEN '16' \
+             WHEN 'productlevel' THEN 'RTM' WHEN 'edition' THEN {} WHEN 'engineedition' THEN 3 \
+             WHEN 'editionid' THEN 1872460670 WHEN 'machinename' THEN {} WHEN 'servername' THEN {} \
+             WHEN 'collation' THEN 'SQL_Latin1_General_CP1_CI_AS' WHEN 'ishadrenabled' THEN 0 \
+             WHEN 'isclustered' THEN 0 WHEN 'isfulltextinstalled' THEN 0 WHEN 'processid' THEN {} \
+             ELSE NULL END)",
+            text(PRODUCT_VERSION),
+            text("Developer Edition (64-bit)"),
+            text("WSDB-TDS-TEST"),
+            text("WSDB-TDS-TEST"),
+            std::process::id()
+        );
+        let ty = match &args[0] {
+            Expr::Literal(super::super::ast::Literal::String { text, .. })
+                if text.eq_ignore_ascii_case("EngineEdition") =>
+            {
+                DataType::Int
+            }
+            _ => DataType::nvarchar(128),
+        };
+        Ok(Typed::new(sql, Some(ty)))
+    }
+}
+
+/// The unit of DATEADD/DATEDIFF/DATEPART, written as a bare word.
+fn date_unit(expr: &Expr) -> Result<String, SqlError> {
+    match expr {
+        Expr::Column(parts) if parts.len() == 1 => Ok(parts[0].to_lowercase()),
+        _ => Err(super::super::errors::syntax_near("(", 0)),
+    }
+}
+
+fn aggregate_type(name: &str, ty: DataType) -> DataType {
+    match (name, ty) {
+        ("MIN" | "MAX", ty) => ty,
+        (_, DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::Bit) => {
+            DataType::Int
+        }
+        (_, DataType::Decimal { scale, .. }) => DataType::Decimal {
+            precision: 38,
+            scale: if name == "AVG" { scale.max(6) } else { scale },
+        },
+        (_, DataType::BigInt) => DataType::BigInt,
+        _ => DataType::Float,
+    }
+}
+
+fn text_or_max(ty: Option<DataType>) -> DataType {
+    match ty {
+        Some(DataType::Text { kind, .. }) => DataType::Text { kind, len: None },
+        _ => DataType::NVARCHAR_MAX,
+    }
+}
