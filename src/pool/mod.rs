@@ -156,9 +156,12 @@ impl<E: Engine> WorkspacePools<E> {
     }
 
     pub fn stats(&self) -> PoolStats {
+        // `entry_count` lags until the cache's next maintenance; counting
+        // the live entries is exact and cheap at these sizes.
+        let cached = self.shared.cache.iter().count();
         self.shared
             .counters
-            .snapshot(self.shared.cache.entry_count())
+            .snapshot(u64::try_from(cached).unwrap_or(u64::MAX))
     }
 
     /// Health of a cached workspace; `None` when it has no pool (never

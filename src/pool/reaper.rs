@@ -48,12 +48,14 @@ impl<E: Engine> Shared<E> {
         let now = Instant::now();
         let pools: Vec<_> = self.cache.iter().map(|(_, pool)| pool).collect();
         for pool in pools {
-            for conn in pool.take_idle_older_than(idle_timeout, now) {
-                conn.close().await;
-            }
+            // Evict first, so that by the time the server sees a connection
+            // of an idle pool close, the pool is already gone from the cache.
             if pool.is_idle(idle_timeout, now) {
                 tracing::debug!(workspace = %pool.id(), "closing an idle workspace pool");
                 self.evict_if_current(&pool).await;
+            }
+            for conn in pool.take_idle_older_than(idle_timeout, now) {
+                conn.close().await;
             }
         }
         self.cache.run_pending_tasks().await;

@@ -1,4 +1,6 @@
 //! Integration tests: one binary.
 
 mod control;
+mod engine;
+mod pool;
 mod support;

@@ -7,11 +7,15 @@
 //! It returns a bare client; checking `DB_NAME()` and everything a session
 //! does afterwards is `session.rs`'s.
 
+use std::io;
+use std::pin::Pin;
 use std::sync::OnceLock;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use tiberius::error::Error as TdsError;
 use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 
@@ -22,7 +26,60 @@ use super::error::{self, ConnectContext};
 use super::target::{MssqlTarget, Trust};
 
 /// A TDS client over plain or TLS-wrapped TCP.
-pub type TdsClient = Client<Compat<TcpStream>>;
+pub type TdsClient = Client<Compat<ClosingStream>>;
+
+/// A TCP stream whose shutdown waits until the server has closed its side.
+///
+/// TDS has no logout acknowledgement: after a client closes, the server
+/// ends the session (rolling back, freeing the app lock) whenever it reads
+/// the end of the stream. Waiting for its own close before reporting the
+/// connection closed keeps `max_per_server` true from the server's point of
+/// view, and means a released app lock is really free when `close` returns.
+pub struct ClosingStream {
+    tcp: TcpStream,
+    draining: bool,
+}
+
+impl AsyncRead for ClosingStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ClosingStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if !self.draining {
+            ready!(Pin::new(&mut self.tcp).poll_shutdown(cx))?;
+            self.draining = true;
+        }
+        let mut scratch = [0u8; 1024];
+        loop {
+            let mut buf = ReadBuf::new(&mut scratch);
+            match ready!(Pin::new(&mut self.tcp).poll_read(cx, &mut buf)) {
+                Ok(()) if buf.filled().is_empty() => return Poll::Ready(Ok(())),
+                Ok(()) => {}
+                // A reset is the server letting go too.
+                Err(_) => return Poll::Ready(Ok(())),
+            }
+        }
+    }
+}
 
 /// Azure SQL redirects a login at most once in practice; two leaves room
 /// for a gateway hop and still stops a redirect loop.
@@ -128,7 +185,11 @@ async fn login(target: &MssqlTarget, level: EncryptionLevel) -> Result<TdsClient
     }))
 }
 
-async fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, EngineError> {
+async fn tcp_connect(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<ClosingStream, EngineError> {
     let server = format!("{host}:{port}");
     let stream = match tokio::time::timeout(timeout, TcpStream::connect((host, port))).await {
         Err(_) => {
@@ -149,7 +210,10 @@ async fn tcp_connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStre
     if let Err(error) = stream.set_nodelay(true) {
         tracing::debug!(%server, %error, "could not disable Nagle's algorithm");
     }
-    Ok(stream)
+    Ok(ClosingStream {
+        tcp: stream,
+        draining: false,
+    })
 }
 
 fn driver_config(target: &MssqlTarget, host: &str, port: u16, level: EncryptionLevel) -> Config {

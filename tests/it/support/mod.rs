@@ -2,3 +2,4 @@
 //! its own module; nothing here asserts anything by itself.
 
 pub mod postgres;
+pub mod workspace_server;
