@@ -147,11 +147,8 @@ impl Encoder<'_> {
 
     fn env_change(&mut self, out: &mut Vec<u8>, change: &EnvChange) {
         match change {
-            EnvChange::Database { old, new } => {
-                token::env_database(out, new, old);
-                let text = format!("Changed database context to '{new}'.");
-                info(out, 5701, &text, self.server, Mode::Batch);
-            }
+            // The engine reports INFO 5701 itself, as its own reply.
+            EnvChange::Database { old, new } => token::env_database(out, new, old),
             EnvChange::BeginTransaction => {
                 let descriptor = self.transactions.begin();
                 token::env_begin_transaction(out, descriptor);
