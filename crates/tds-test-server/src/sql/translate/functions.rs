@@ -283,7 +283,7 @@ impl Translator<'_> {
                 if name == "DATEADD" {
                     Ok(Typed::new(
                         format!("tds_dateadd('{unit}', {}, {})", a.sql, b.sql),
-                        b.ty.or(Some(DataType::DateTime)),
+                        b.ty.filter(|t| !t.is_text()).or(Some(DataType::DateTime)),
                     ))
                 } else {
                     Ok(Typed::new(
