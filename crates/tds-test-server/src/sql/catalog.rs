@@ -51,6 +51,8 @@ struct Databases {
 #[derive(Debug)]
 pub(crate) struct CatalogInner {
     dir: tempfile::TempDir,
+    /// An empty database file new databases are copied from.
+    template: PathBuf,
     databases: Mutex<Databases>,
     sessions: Mutex<BTreeMap<u16, SessionEntry>>,
     pub locks: AppLocks,
@@ -100,7 +102,7 @@ impl CatalogInner {
         }
         let id = databases.next_id;
         let path = self.dir.path().join(format!("db{id}.sqlite"));
-        storage::create_database_file(&path)?;
+        storage::copy_database_file(&self.template, &path)?;
         databases.next_id = if id == MASTER_ID {
             FIRST_USER_DATABASE_ID
         } else {
@@ -157,8 +159,11 @@ impl Catalog {
             .prefix("tds-test-server-")
             .tempdir()
             .map_err(|e| errors::internal(&format!("cannot create the data directory: {e}")))?;
+        let template = dir.path().join("template.sqlite");
+        storage::create_database_file(&template)?;
         let inner = CatalogInner {
             dir,
+            template,
             databases: Mutex::new(Databases {
                 by_key: HashMap::new(),
                 next_id: MASTER_ID,

@@ -34,6 +34,7 @@ mod sysviews;
 mod testkit;
 mod translate;
 mod types;
+mod values;
 
 use std::sync::Arc;
 

@@ -333,7 +333,7 @@ fn databases(translator: &mut Translator<'_>) -> Result<String, SqlError> {
             vec![
                 text(&d.name),
                 Lite::Integer(i64::from(d.id)),
-                text(&super::types::format_datetime(&d.created)),
+                text(&super::values::format_datetime(&d.created)),
                 Lite::Integer(160),
                 text("SQL_Latin1_General_CP1_CI_AS"),
                 Lite::Integer(0),
@@ -355,7 +355,7 @@ fn sessions(translator: &mut Translator<'_>) -> Result<String, SqlError> {
         .map(|s| {
             vec![
                 Lite::Integer(i64::from(s.info.spid)),
-                text(&super::types::format_datetime(&s.login_time)),
+                text(&super::values::format_datetime(&s.login_time)),
                 text(&s.info.host),
                 text(&s.info.program),
                 text(&s.info.login),

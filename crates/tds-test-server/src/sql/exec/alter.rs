@@ -11,7 +11,8 @@ use super::super::storage::{quote, sqlite_error};
 use super::super::translate::Env;
 use super::super::types::DataType;
 use super::super::{SqlError, errors};
-use super::ddl::{add_constraint, check_columns, existing_table, new_column};
+use super::constraints::{add_constraint, check_columns, new_column};
+use super::ddl::existing_table;
 use super::schema::{CopiedColumn, rebuild_table};
 use super::sqlite_errors::{ErrorContext, map_sqlite_error};
 

@@ -16,9 +16,11 @@
 //! runtime error but RAISERROR ends the batch and rolls back.
 
 mod alter;
+mod constraints;
 mod control;
 mod ddl;
 mod dml;
+mod indexes;
 mod procs;
 mod program;
 mod query;

@@ -57,10 +57,10 @@ fn constraint_error(message: &str, context: &ErrorContext<'_>) -> SqlError {
     }
     if let Some(rest) = message.strip_prefix("NOT NULL constraint failed: ") {
         let column = rest.rsplit('.').next().unwrap_or(rest);
-        let verb = if context.verb == "UPDATE" {
-            "UPDATE"
-        } else {
+        let verb = if context.verb == "INSERT" {
             "INSERT"
+        } else {
+            "UPDATE"
         };
         return errors::null_not_allowed(
             column,

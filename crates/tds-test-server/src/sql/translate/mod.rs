@@ -10,6 +10,7 @@
 //! expressions prefixed to the statement. This module does not run anything:
 //! `exec` prepares and steps what it returns.
 
+mod catalog;
 mod dml;
 mod expr;
 mod functions;
@@ -159,7 +160,7 @@ impl<'a> Translator<'a> {
     }
 
     pub fn bind_value(&mut self, value: &Value) -> Result<String, SqlError> {
-        self.bind(super::types::to_sqlite(value))
+        self.bind(super::values::to_sqlite(value))
     }
 
     /// Wraps `body` with the system views and CTEs it uses.

@@ -3,6 +3,10 @@
 
 mod applocks;
 mod basics;
+mod control;
+mod ddl;
 mod errors;
+mod scale;
+mod sysviews;
 mod transactions;
 mod wsdb;
