@@ -15,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use tds_test_server::Server;
+use tds_test_server::{Server, TlsMode};
 use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
 use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
@@ -64,13 +64,14 @@ fn report(label: &str, mut samples: Vec<Duration>) {
 }
 
 async fn start() -> Server {
-    start_with(&["bench"]).await
+    start_with(&["bench"], TlsMode::Off).await
 }
 
-async fn start_with(databases: &[&str]) -> Server {
+async fn start_with(databases: &[&str], tls: TlsMode) -> Server {
     Server::builder()
         .login("bench", "bench")
         .databases(databases.iter().copied())
+        .tls(tls)
         .start()
         .await
         .expect("server starts")
@@ -81,17 +82,18 @@ async fn start_with(databases: &[&str]) -> Server {
 /// template database, lazy statics), so it is reported on its own.
 async fn startup() {
     let began = Instant::now();
-    let server = start_with(&[]).await;
+    let server = start_with(&[], TlsMode::Off).await;
     println!("{:<44} {:>9.3?}", "first start in the process", began.elapsed());
     server.stop().await;
-    for (label, databases) in [
-        ("start (master only)", &[][..]),
-        ("start (master and one database)", &["bench"][..]),
+    for (label, databases, tls) in [
+        ("start (master only)", &[][..], TlsMode::Off),
+        ("start (master and one database)", &["bench"][..], TlsMode::Off),
+        ("start (master only, TLS certificates)", &[][..], TlsMode::Supported),
     ] {
         let mut samples = Vec::new();
         for _ in 0..STARTS {
             let began = Instant::now();
-            let server = start_with(databases).await;
+            let server = start_with(databases, tls).await;
             samples.push(began.elapsed());
             server.stop().await;
         }
