@@ -83,12 +83,24 @@ async fn start_with(databases: &[&str], tls: TlsMode) -> Server {
 async fn startup() {
     let began = Instant::now();
     let server = start_with(&[], TlsMode::Off).await;
-    println!("{:<44} {:>9.3?}", "first start in the process", began.elapsed());
+    println!(
+        "{:<44} {:>9.3?}",
+        "first start in the process",
+        began.elapsed()
+    );
     server.stop().await;
     for (label, databases, tls) in [
         ("start (master only)", &[][..], TlsMode::Off),
-        ("start (master and one database)", &["bench"][..], TlsMode::Off),
-        ("start (master only, TLS certificates)", &[][..], TlsMode::Supported),
+        (
+            "start (master and one database)",
+            &["bench"][..],
+            TlsMode::Off,
+        ),
+        (
+            "start (master only, TLS certificates)",
+            &[][..],
+            TlsMode::Supported,
+        ),
     ] {
         let mut samples = Vec::new();
         for _ in 0..STARTS {
