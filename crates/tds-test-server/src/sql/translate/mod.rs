@@ -362,3 +362,6 @@ fn inline_literal(value: &Lite) -> Result<String, SqlError> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests;
