@@ -41,6 +41,9 @@ pub(crate) fn map_sqlite_error(err: &rusqlite::Error, context: &ErrorContext<'_>
     if let Some(name) = message.strip_prefix("ambiguous column name: ") {
         return errors::ambiguous_column(name.rsplit('.').next().unwrap_or(name));
     }
+    if message.starts_with("misuse of aggregate") {
+        return errors::aggregate_misplaced();
+    }
     if message.contains("integer overflow") {
         return errors::arithmetic_overflow("bigint");
     }

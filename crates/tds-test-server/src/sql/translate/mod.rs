@@ -124,6 +124,8 @@ pub(crate) struct Translator<'a> {
     scopes: Vec<Vec<Source>>,
     tables: HashMap<(String, String), Option<Arc<TableInfo>>>,
     inline: bool,
+    /// True while translating ORDER BY, where select-list aliases count.
+    ordering: bool,
 }
 
 impl<'a> Translator<'a> {
@@ -137,6 +139,7 @@ impl<'a> Translator<'a> {
             scopes: Vec::new(),
             tables: HashMap::new(),
             inline: false,
+            ordering: false,
         }
     }
 

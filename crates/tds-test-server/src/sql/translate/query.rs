@@ -141,7 +141,10 @@ impl Translator<'_> {
                     message,
                 });
             }
-            let term = self.expr(&item.expr)?;
+            self.ordering = true;
+            let term = self.expr(&item.expr);
+            self.ordering = false;
+            let term = term?;
             terms.push(format!(
                 "{}{}",
                 term.sql,

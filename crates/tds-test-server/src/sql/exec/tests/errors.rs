@@ -320,4 +320,5 @@ async fn queries_sqlite_would_accept_but_sql_server_refuses() {
     }
     let r = ok(&mut s, "SELECT name, COUNT(*) AS n, MAX(id) + 1 FROM t GROUP BY name HAVING COUNT(*) > 0 ORDER BY 2").await;
     assert!(r.rows().is_empty());
+    ok(&mut s, "SELECT id AS x FROM t ORDER BY x").await;
 }
