@@ -33,6 +33,18 @@ pub(crate) struct Database {
     pub created: NaiveDateTime,
     /// One permit: held by the session whose SQLite write transaction is open.
     pub writer: Arc<Semaphore>,
+    /// `ALTER DATABASE ... SET` options (upper-case names and values).
+    options: Mutex<BTreeMap<String, String>>,
+}
+
+impl Database {
+    pub fn set_option(&self, name: &str, value: &str) {
+        lock(&self.options).insert(name.to_string(), value.to_string());
+    }
+
+    pub fn option(&self, name: &str) -> Option<String> {
+        lock(&self.options).get(name).cloned()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +126,7 @@ impl CatalogInner {
             path,
             created: Utc::now().naive_utc(),
             writer: Arc::new(Semaphore::new(1)),
+            options: Mutex::new(BTreeMap::new()),
         });
         databases.by_key.insert(key(name), database.clone());
         Ok(database)

@@ -94,7 +94,8 @@ pub(crate) fn copy_database_file(template: &Path, path: &Path) -> Result<(), Sql
 }
 
 /// Opens a connection to an existing database file, tuned for many small
-/// sessions: a small page cache, foreign keys enforced like SQL Server.
+/// sessions: a small page cache; recursive triggers for cascading foreign
+/// keys (which are triggers, see `exec::foreign_keys`, so SQLite's own stay off).
 pub(crate) fn open_connection(path: &Path) -> Result<Connection, SqlError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(&e))?;
@@ -110,8 +111,8 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection, SqlError> {
             .map_err(|e| sqlite_error(&e))?;
     }
     conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = OFF; PRAGMA cache_size = -256; \
-         PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = ON; PRAGMA recursive_triggers = OFF;",
+        "PRAGMA synchronous = OFF; PRAGMA cache_size = -256; \
+         PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = ON; PRAGMA recursive_triggers = ON;",
     )
     .map_err(|e| sqlite_error(&e))?;
     conn.set_prepared_statement_cache_capacity(32);

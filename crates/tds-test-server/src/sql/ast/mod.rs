@@ -259,6 +259,11 @@ pub(crate) enum StmtKind {
         if_exists: bool,
     },
     CreateDatabase(String),
+    /// `ALTER DATABASE name SET ...`; `None` for CURRENT. Options upper-case.
+    AlterDatabase {
+        name: Option<String>,
+        options: Vec<(String, String)>,
+    },
     Use(String),
     Declare(Vec<Declaration>),
     SetVariable {

@@ -123,6 +123,46 @@ pub(crate) enum Expr {
 }
 
 impl Expr {
+    /// The expressions directly inside this one, subqueries excluded (they
+    /// have their own scope).
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Literal(_) | Expr::Variable(_) | Expr::Global(_) | Expr::Column(_) => Vec::new(),
+            Expr::Exists(_) | Expr::Subquery(_) => Vec::new(),
+            Expr::Unary { expr, .. } | Expr::Not(expr) | Expr::IsNull { expr, .. } => vec![expr],
+            Expr::InQuery { expr, .. } => vec![expr],
+            Expr::Binary { left, right, .. } => vec![left, right],
+            Expr::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+            Expr::InList { expr, list, .. } => std::iter::once(&**expr).chain(list).collect(),
+            Expr::Like {
+                expr,
+                pattern,
+                escape,
+                ..
+            } => {
+                let mut all = vec![&**expr, &**pattern];
+                all.extend(escape.as_deref());
+                all
+            }
+            Expr::Function { args, .. } => args.iter().collect(),
+            Expr::Cast { expr, style, .. } => {
+                std::iter::once(&**expr).chain(style.as_deref()).collect()
+            }
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => operand
+                .as_deref()
+                .into_iter()
+                .chain(whens.iter().flat_map(|(w, t)| [w, t]))
+                .chain(otherwise.as_deref())
+                .collect(),
+        }
+    }
+
     /// True for search conditions (comparisons, AND/OR/NOT, EXISTS, ...),
     /// which T-SQL does not allow where a value is expected and vice versa.
     pub fn is_condition(&self) -> bool {

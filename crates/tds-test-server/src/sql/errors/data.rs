@@ -162,3 +162,24 @@ pub fn insert_value_count(more_values: bool) -> SqlError {
     );
     error(number, 15, 1, message)
 }
+
+pub fn column_count_mismatch() -> SqlError {
+    let message = "Column name or number of supplied values does not match table definition.";
+    error(213, 16, 1, message.into())
+}
+
+pub fn column_repeated_in_set(name: &str) -> SqlError {
+    let message = format!(
+        "The column name '{name}' is specified more than once in the SET clause or column list of an INSERT. \
+         A column cannot be assigned more than one value in the same clause. Modify the clause to make sure \
+         that a column is updated only once. If this statement updates or inserts columns into a view, column \
+         aliasing can conceal the duplication in your code."
+    );
+    error(264, 16, 1, message)
+}
+
+pub fn aggregate_misplaced() -> SqlError {
+    let message = "An aggregate may not appear in the WHERE clause unless it is in a subquery contained in a \
+                   HAVING clause or a select list, and the column being aggregated is an outer reference.";
+    error(147, 15, 1, message.into())
+}

@@ -134,3 +134,8 @@ pub fn foreign_key_target_missing(table: &str, constraint: &str) -> SqlError {
     let message = format!("Foreign key '{constraint}' references invalid table '{table}'.");
     error(1767, 16, 0, message)
 }
+
+pub fn type_missing(name: &str) -> SqlError {
+    let message = format!("Column, parameter, or variable #1: Cannot find data type {name}.");
+    error(2715, 16, 6, message)
+}

@@ -14,7 +14,7 @@ use super::super::translate::{Env, Translator};
 use super::super::{SqlError, errors};
 use super::constraints::{add_constraint, check_columns, new_column, primary_key_columns};
 use super::indexes::{create_index, drop_index};
-use super::{Batch, schema};
+use super::{Batch, foreign_keys, schema};
 
 impl Batch<'_> {
     pub(super) fn ddl(&mut self, kind: &StmtKind) -> Result<(), SqlError> {
@@ -136,7 +136,7 @@ fn create_table(env: &Env<'_>, create: &CreateTable) -> Result<(), SqlError> {
     for constraint in &constraints {
         add_constraint(env, &mut table, constraint)?;
     }
-    schema::create_table(conn, object_id)
+    schema::create_table(conn, env.session.database(), object_id)
 }
 
 fn drop_table(env: &Env<'_>, name: &ObjectName, if_exists: bool) -> Result<(), SqlError> {
@@ -152,13 +152,19 @@ fn drop_table(env: &Env<'_>, name: &ObjectName, if_exists: bool) -> Result<(), S
     if !metadata::referencing_constraints(conn, table.object_id)?.is_empty() {
         return Err(errors::referenced_by_foreign_key(&table.display()));
     }
+    let parents = foreign_keys::parents(conn, table.object_id)?;
     conn.execute_batch(&format!(
         "DROP TABLE {}; DELETE FROM __tds_constraints WHERE table_id = {id}; DELETE FROM __tds_columns WHERE object_id = {id}; \
          DELETE FROM __tds_objects WHERE object_id = {id} OR parent_object_id = {id};",
         quote(&table.sqlite_name()),
         id = table.object_id
     ))
-    .map_err(|e| sqlite_error(&e))
+    .map_err(|e| sqlite_error(&e))?;
+    // Their triggers still look for the dropped table's rows.
+    for parent in parents {
+        foreign_keys::refresh(conn, env.session.database(), parent)?;
+    }
+    Ok(())
 }
 
 fn create_schema(conn: &Connection, name: &str) -> Result<(), SqlError> {

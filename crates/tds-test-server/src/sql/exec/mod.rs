@@ -20,6 +20,7 @@ mod constraints;
 mod control;
 mod ddl;
 mod dml;
+mod foreign_keys;
 mod indexes;
 mod procs;
 mod program;

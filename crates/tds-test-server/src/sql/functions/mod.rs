@@ -51,6 +51,12 @@ pub(super) fn fail(error: SqlError) -> rusqlite::Error {
     rusqlite::Error::UserFunctionError(Box::new(Failure(error)))
 }
 
+/// The text that carries `error` through SQLite (a function's error or a
+/// trigger's RAISE) for [`decode_failure`] to recover.
+pub(crate) fn encode_failure(error: &SqlError) -> String {
+    Failure(error.clone()).to_string()
+}
+
 /// Recovers an error raised by a `tds_*` function from SQLite's message.
 pub(crate) fn decode_failure(message: &str) -> Option<SqlError> {
     let rest = &message[message.find(MARKER)? + MARKER.len()..];

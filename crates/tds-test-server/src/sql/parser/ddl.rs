@@ -54,7 +54,7 @@ impl Parser<'_> {
             if known.contains(&name.as_str()) {
                 errors::not_supported_at(&format!("data type {name}"), token.line)
             } else if args.is_empty() {
-                type_missing(&token.text, token.line)
+                errors::type_missing(&token.text).at_line(token.line)
             } else {
                 errors::syntax_near(")", token.line)
             }
@@ -90,6 +90,9 @@ impl Parser<'_> {
                 alter,
                 text,
             });
+        }
+        if alter && self.eat_word("DATABASE") {
+            return self.alter_database();
         }
         if alter {
             self.expect_word("TABLE")?;
@@ -352,14 +355,54 @@ impl Parser<'_> {
         self.expect_word("TABLE")?;
         Ok(StmtKind::TruncateTable(self.object_name()?))
     }
-}
 
-fn type_missing(name: &str, line: u32) -> SqlError {
-    SqlError {
-        number: 2715,
-        state: 6,
-        class: 16,
-        line,
-        message: format!("Column, parameter, or variable #1: Cannot find data type {name}."),
+    /// `ALTER DATABASE { name | CURRENT } SET option [=] value [, ...]
+    /// [WITH ROLLBACK IMMEDIATE | WITH NO_WAIT]`.
+    fn alter_database(&mut self) -> Result<StmtKind, SqlError> {
+        let name = if self.eat_word("CURRENT") {
+            None
+        } else {
+            Some(self.identifier()?)
+        };
+        if !self.eat_word("SET") {
+            return Err(self.not_supported("ALTER DATABASE other than SET"));
+        }
+        let mut options = Vec::new();
+        loop {
+            let option = match self.advance() {
+                Some(t) if t.kind == TokenKind::Word => t.text.to_ascii_uppercase(),
+                _ => return Err(self.error_here()),
+            };
+            let assigned = self.eat_punct("=");
+            // Some options are bare words (SINGLE_USER, READ_ONLY).
+            let value = match self.peek() {
+                Some(t)
+                    if matches!(t.kind, TokenKind::Word | TokenKind::Number)
+                        && !t.is_word("WITH") =>
+                {
+                    let value = t.text.to_ascii_uppercase();
+                    self.advance();
+                    value
+                }
+                _ if assigned => return Err(self.error_here()),
+                _ => String::new(),
+            };
+            options.push((option, value));
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        if self.eat_word("WITH") {
+            if self.eat_word("ROLLBACK") {
+                if !self.eat_word("IMMEDIATE") {
+                    self.expect_word("AFTER")?;
+                    self.number_u32()?;
+                    self.eat_word("SECONDS");
+                }
+            } else {
+                self.expect_word("NO_WAIT")?;
+            }
+        }
+        Ok(StmtKind::AlterDatabase { name, options })
     }
 }

@@ -23,6 +23,8 @@ use super::ast::{ObjectName, Statement, StmtKind};
 use super::errors;
 use super::lexer::{Token, TokenKind, tokenize};
 use super::types::DataType;
+#[cfg(test)]
+pub(crate) use calls::FUNCTIONS;
 pub(crate) use keywords::is_reserved;
 
 /// A variable's declaration or use, in batch order (for errors 134/137).
@@ -329,3 +331,6 @@ fn near_text(token: &Token) -> String {
         _ => token.text.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -209,6 +209,17 @@ impl Translator<'_> {
                     Some(DataType::NVARCHAR_MAX),
                 ))
             }
+            "QUOTENAME" => {
+                arity(name, args, 1, 2)?;
+                if args.len() == 2 {
+                    return Err(super::super::errors::not_supported(
+                        "QUOTENAME with a quote character",
+                    ));
+                }
+                let text = self.expr(&args[0])?;
+                let sql = format!("('[' || replace({}, ']', ']]') || ']')", text.sql);
+                Ok(Typed::new(sql, Some(DataType::nvarchar(258))))
+            }
             "ISNULL" => {
                 arity(name, args, 2, 2)?;
                 let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);

@@ -294,3 +294,69 @@ async fn foreign_keys_need_a_key_on_the_other_side() {
     assert!(matches!(&r.rows()[0][0], Value::NVarChar(name) if name.starts_with("FK__c__p_id__")));
     assert_eq!(r.rows()[0][1], id);
 }
+
+#[tokio::test]
+async fn foreign_key_actions_follow_the_constraint() {
+    let (_catalog, mut s) = session();
+    ok(&mut s, "CREATE TABLE a (id INT PRIMARY KEY); CREATE TABLE b (id INT PRIMARY KEY, a_id INT REFERENCES a ON DELETE CASCADE ON UPDATE CASCADE)").await;
+    ok(&mut s, "CREATE TABLE c (id INT PRIMARY KEY, b_id INT NULL, CONSTRAINT FK_c_b FOREIGN KEY (b_id) REFERENCES b (id) ON DELETE SET NULL)").await;
+    ok(
+        &mut s,
+        "CREATE TABLE tree (id INT PRIMARY KEY, parent INT NULL REFERENCES tree (id))",
+    )
+    .await;
+    ok(&mut s, "INSERT INTO a VALUES (1), (2); INSERT INTO b VALUES (10, 1), (20, 2); INSERT INTO c VALUES (100, 10), (200, 20)").await;
+    ok(&mut s, "UPDATE a SET id = 3 WHERE id = 2").await;
+    assert_eq!(
+        ok(&mut s, "SELECT a_id FROM b WHERE id = 20")
+            .await
+            .scalar(),
+        Value::Int(3)
+    );
+    ok(&mut s, "DELETE FROM a WHERE id = 1").await;
+    let r = ok(
+        &mut s,
+        "SELECT (SELECT COUNT(*) FROM b), (SELECT b_id FROM c WHERE id = 100)",
+    )
+    .await;
+    assert_eq!(
+        r.rows(),
+        vec![vec![Value::Int(1), Value::Null]],
+        "b cascaded, c set to NULL"
+    );
+    ok(&mut s, "INSERT INTO tree VALUES (1, 1), (2, 1), (3, NULL)").await;
+    let r = s
+        .execute("UPDATE tree SET parent = 9 WHERE id = 2", &[])
+        .await;
+    assert_eq!(r.error_numbers(), [547]);
+    assert!(
+        r.errors()[0]
+            .message
+            .starts_with("The UPDATE statement conflicted with the FOREIGN KEY constraint")
+    );
+    ok(
+        &mut s,
+        "ALTER TABLE b ADD note NVARCHAR(10) NULL; ALTER TABLE c ADD extra INT NULL",
+    )
+    .await;
+    let r = s
+        .execute("INSERT INTO c (id, b_id) VALUES (300, 99)", &[])
+        .await;
+    assert_eq!(
+        r.error_numbers(),
+        [547],
+        "rebuilt tables still check their keys"
+    );
+    ok(&mut s, "DELETE FROM a").await;
+    let r = ok(
+        &mut s,
+        "SELECT (SELECT COUNT(*) FROM b), (SELECT COUNT(*) FROM c WHERE b_id IS NULL)",
+    )
+    .await;
+    assert_eq!(
+        r.rows(),
+        vec![vec![Value::Int(0), Value::Int(2)]],
+        "rebuilt parents still cascade"
+    );
+    ok(&mut s, "ALTER TABLE c DROP CONSTRAINT FK_c_b; DROP TABLE b").await;
+}

@@ -6,6 +6,7 @@ mod basics;
 mod control;
 mod ddl;
 mod errors;
+mod migrations;
 mod scale;
 mod sysviews;
 mod transactions;
