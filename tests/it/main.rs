@@ -1,5 +1,6 @@
 //! Integration tests: one binary.
 
+mod cli_online;
 mod control;
 mod engine;
 mod pool;
