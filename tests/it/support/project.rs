@@ -257,10 +257,10 @@ impl Project {
     /// Values that must never be printed.
     pub fn secrets(&self) -> Vec<String> {
         let mut secrets = vec![self.server.password()];
-        if let Ok(url) = url::Url::parse(self.control.url().expose()) {
-            if let Some(password) = url.password().filter(|p| !p.is_empty()) {
-                secrets.push(password.to_owned());
-            }
+        if let Ok(url) = url::Url::parse(self.control.url().expose())
+            && let Some(password) = url.password().filter(|p| !p.is_empty())
+        {
+            secrets.push(password.to_owned());
         }
         secrets
     }
