@@ -2,4 +2,5 @@
 
 mod cli;
 mod control;
+mod generated;
 mod support;
