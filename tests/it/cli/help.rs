@@ -76,3 +76,22 @@ fn version_names_the_package_version() {
         .expect(ExitCode::Success);
     assert_eq!(run.stdout, format!("wsdb {}\n", env!("CARGO_PKG_VERSION")));
 }
+
+/// docs/cli.md names every command and every global option.
+#[test]
+fn the_cli_page_names_every_command_and_global_option() {
+    let page = include_str!("../../../docs/cli.md");
+    let command = Cli::command();
+    for path in command_paths(&command) {
+        let name = format!("`{}", path.join(" "));
+        assert!(page.contains(&name), "docs/cli.md does not name {name}`");
+    }
+    let globals = command
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .filter_map(|arg| arg.get_long());
+    for long in globals {
+        let flag = format!("`--{long}");
+        assert!(page.contains(&flag), "docs/cli.md does not name {flag}`");
+    }
+}
