@@ -131,3 +131,25 @@ fn the_scaffolded_files_are_the_ones_recorded() {
     assert!(listed[0].ends_with("_stamped.up.sql"), "{}", listed[0]);
     assert!(listed[1].ends_with("_stamped.down.sql"), "{}", listed[1]);
 }
+
+/// A path given on the command line comes back as given, absolute ones
+/// included; the snapshot settings turn the temporary folder into `[TMP]`.
+#[test]
+fn paths_are_echoed_as_given() {
+    let project = Project::empty();
+    let config = project.path().join("elsewhere").join("wsdb.toml");
+    let config = config.to_str().expect("a UTF-8 temporary path");
+    let run = project
+        .wsdb(&["lint", "--config", config])
+        .run()
+        .expect(ExitCode::Usage);
+    project.settings().bind(|| {
+        insta::assert_snapshot!(run.transcript(), @r"
+        $ wsdb lint --config [TMP]/elsewhere/wsdb.toml
+        exit code 2
+        --- stderr
+        error: configuration file `[TMP]/elsewhere/wsdb.toml` does not exist
+        hint: run `wsdb init` to write one
+        ");
+    });
+}
