@@ -78,8 +78,7 @@ impl Translator<'_> {
                     }
                     let mut values = Vec::new();
                     for (value, column) in row.iter().zip(&columns) {
-                        let typed = self.expr(value)?;
-                        values.push(self.assign(typed, column.ty, &full, &column.name)?);
+                        values.push(self.stored_value(value, column, &full)?);
                     }
                     rendered.push(format!("({})", values.join(", ")));
                 }
@@ -174,18 +173,17 @@ impl Translator<'_> {
                 return Err(errors::update_identity(&column.name));
             }
             let value = match assignment.op {
-                Some(op) => self.expr(&Expr::Binary {
-                    op,
-                    left: Box::new(Expr::Column(vec![column.name.clone()])),
-                    right: Box::new(assignment.value.clone()),
-                })?,
-                None => self.expr(&assignment.value)?,
+                Some(op) => {
+                    let combined = self.expr(&Expr::Binary {
+                        op,
+                        left: Box::new(Expr::Column(vec![column.name.clone()])),
+                        right: Box::new(assignment.value.clone()),
+                    })?;
+                    self.assign(combined, column.ty, &full, &column.name)?
+                }
+                None => self.stored_value(&assignment.value, column, &full)?,
             };
-            sets.push(format!(
-                "{} = {}",
-                storage::quote(&column.name),
-                self.assign(value, column.ty, &full, &column.name)?
-            ));
+            sets.push(format!("{} = {value}", storage::quote(&column.name)));
         }
         let target = format!(
             "{} AS {}",
@@ -219,6 +217,24 @@ impl Translator<'_> {
             sql: format!("DELETE FROM {target}{}", filter?),
             table,
         })
+    }
+
+    /// A value stored into `column`: converted to its type, or the
+    /// column's default (NULL without one) for the DEFAULT keyword.
+    fn stored_value(
+        &mut self,
+        value: &Expr,
+        column: &ColumnInfo,
+        table: &str,
+    ) -> Result<String, SqlError> {
+        if let Expr::Default = value {
+            return Ok(column
+                .default_sql
+                .clone()
+                .map_or_else(|| "NULL".to_string(), |d| format!("({d})")));
+        }
+        let typed = self.expr(value)?;
+        self.assign(typed, column.ty, table, &column.name)
     }
 
     /// WHERE, with TOP (n) as a rowid subquery (SQLite has no UPDATE LIMIT).

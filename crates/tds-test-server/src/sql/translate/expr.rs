@@ -140,6 +140,8 @@ impl Translator<'_> {
                     Some(*ty),
                 ))
             }
+            // The parser makes DEFAULT only where `dml` handles it.
+            Expr::Default => Err(errors::syntax_near("DEFAULT", 0)),
             Expr::Case {
                 operand,
                 whens,

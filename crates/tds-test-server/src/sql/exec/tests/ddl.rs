@@ -417,3 +417,31 @@ async fn sp_rename_renames_tables_columns_and_indexes() {
         assert_eq!(r.error_numbers(), [number], "{sql}");
     }
 }
+
+#[tokio::test]
+async fn the_default_keyword_takes_the_column_default() {
+    let (_catalog, mut s) = session();
+    ok(&mut s, "CREATE TABLE t (id INT NOT NULL, state NVARCHAR(10) NOT NULL DEFAULT 'new', note NVARCHAR(10) NULL)").await;
+    ok(
+        &mut s,
+        "INSERT INTO t VALUES (1, DEFAULT, DEFAULT); INSERT INTO t (id, state) VALUES (2, 'done')",
+    )
+    .await;
+    ok(&mut s, "UPDATE t SET state = DEFAULT WHERE id = 2").await;
+    let r = ok(&mut s, "SELECT id, state, note FROM t ORDER BY id").await;
+    assert_eq!(
+        r.rows(),
+        vec![
+            vec![Value::Int(1), text("new"), Value::Null],
+            vec![Value::Int(2), text("new"), Value::Null]
+        ]
+    );
+    let r = s.execute("UPDATE t SET id = DEFAULT", &[]).await;
+    assert_eq!(
+        r.error_numbers(),
+        [515],
+        "no default: NULL, which the column refuses"
+    );
+    let r = s.execute("SELECT DEFAULT", &[]).await;
+    assert_eq!(r.error_numbers(), [156]);
+}
