@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::super::ast::{Delete, Expr, Insert, InsertSource, ObjectName, Top, Update};
 use super::super::metadata::{ColumnInfo, TableInfo};
 use super::super::{SqlError, errors, storage};
-use super::{Resolved, Source, SourceColumn, Translator};
+use super::{Resolved, Translator, table_source};
 
 /// A data change ready to run, with the table it changes.
 pub(crate) struct DmlSql {
@@ -38,22 +38,6 @@ impl Translator<'_> {
     /// `database.schema.table`, as error 2628 names it.
     fn full_name(&self, table: &TableInfo) -> String {
         format!("{}.{}", self.env.session.database(), table.display())
-    }
-
-    fn table_source(table: &TableInfo, exposed: &str) -> Source {
-        Source {
-            exposed: exposed.to_string(),
-            qualified: Some((table.schema.clone(), table.name.clone())),
-            columns: table
-                .columns
-                .iter()
-                .map(|c| SourceColumn {
-                    name: c.name.clone(),
-                    ty: Some(c.ty),
-                    nullable: c.nullable,
-                })
-                .collect(),
-        }
     }
 
     pub fn insert(&mut self, insert: &Insert, identity_insert: bool) -> Result<DmlSql, SqlError> {
@@ -142,7 +126,7 @@ impl Translator<'_> {
         }
         let table = self.target_table(&update.target)?;
         let exposed = update.target.name().to_string();
-        self.push_scope(vec![Self::table_source(&table, &exposed)]);
+        self.push_scope(vec![table_source(&table, &exposed)]);
         let result = self.update_body(update, &table, &exposed);
         self.pop_scope();
         Ok(DmlSql {
@@ -200,7 +184,7 @@ impl Translator<'_> {
         }
         let table = self.target_table(&delete.target)?;
         let exposed = delete.target.name().to_string();
-        self.push_scope(vec![Self::table_source(&table, &exposed)]);
+        self.push_scope(vec![table_source(&table, &exposed)]);
         let filter = self.filter(
             delete.filter.as_ref(),
             delete.top.as_ref(),
