@@ -1,7 +1,7 @@
 //! Integration tests: one binary.
 
-mod cli_online;
 mod control;
 mod engine;
 mod pool;
 mod support;
+mod workspace;
