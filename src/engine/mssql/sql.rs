@@ -92,9 +92,9 @@ pub const BEGIN: &str = "SET XACT_ABORT ON; BEGIN TRANSACTION;";
 /// semicolon before each THROW is required by SQL Server, and THROW's text
 /// must not contain a percent sign.
 pub const COMMIT: &str = "IF @@TRANCOUNT > 1 BEGIN ROLLBACK TRANSACTION; \
-     THROW 50000, N'wsdb: the migration left a transaction open (BEGIN TRANSACTION without COMMIT), \
-     so it was rolled back whole; remove its transaction statements: wsdb already runs every \
-     migration in one transaction', 1; END; \
+     THROW 50000, N'wsdb: the migration left a transaction open (BEGIN TRANSACTION without COMMIT); \
+     wsdb rolled that transaction back with everything done in it and did not record the \
+     migration as applied', 1; END; \
      IF @@TRANCOUNT = 0 BEGIN \
      THROW 50000, N'wsdb: the migration ended the transaction wsdb runs it in (a COMMIT or ROLLBACK \
      in the script), so it was not applied atomically: what ran after that point is committed, \
