@@ -1,7 +1,11 @@
 //! Issue #5 end to end: one workspace, the real `wsdb` binary, a real
 //! PostgreSQL control database and the TDS test server (or a real SQL
 //! Server with `WSDB_TEST_MSSQL_URL`; every test here runs unchanged
-//! against one, except those that say they skip).
+//! against one). On a real server the login needs VIEW SERVER STATE: the
+//! lock tests read lock holders and waiting requests from
+//! `sys.dm_tran_locks`. Nothing here sleeps to synchronise: a migration
+//! that must stop part-way waits on an app lock the test holds
+//! (`support::applock`).
 //!
 //! One file per topic: migrating and its failures, drift and databases
 //! ahead of the code, rollback, baseline and provision, the lock under
