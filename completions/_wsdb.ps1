@@ -286,6 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdb' -ScriptBlock {
             break
         }
         'wsdb;baseline' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'The version the databases'' schema already has')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'A workspace id (repeatable)')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'A workspace id (repeatable)')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The workspaces whose `group` column is G (repeatable)')
@@ -315,8 +316,6 @@ Register-ArgumentCompleter -Native -CommandName 'wsdb' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v: info, -vv: debug, -vvv: trace); RUST_LOG overrides')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'wsdb;repair' {

@@ -191,12 +191,16 @@ _wsdb() {
             return 0
             ;;
         wsdb__subcmd__baseline)
-            opts="-w -y -q -v -h -V --workspace --all --group --shard --shard-count --concurrency --per-server --canary --max-failures --preflight --lock-timeout --no-ledger --queue --run-id --lease --yes --confirm-env --config --env --migrations --format --quiet --verbose --help --version"
+            opts="-w -y -q -v -h --version --workspace --all --group --shard --shard-count --concurrency --per-server --canary --max-failures --preflight --lock-timeout --no-ledger --queue --run-id --lease --yes --confirm-env --config --env --migrations --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --workspace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

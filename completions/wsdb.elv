@@ -272,6 +272,7 @@ set edit:completion:arg-completer[wsdb] = {|@words|
             cand --version 'Print version'
         }
         &'wsdb;baseline'= {
+            cand --version 'The version the databases'' schema already has'
             cand -w 'A workspace id (repeatable)'
             cand --workspace 'A workspace id (repeatable)'
             cand --group 'The workspaces whose `group` column is G (repeatable)'
@@ -301,8 +302,6 @@ set edit:completion:arg-completer[wsdb] = {|@words|
             cand --verbose 'More detail on stderr (-v: info, -vv: debug, -vvv: trace); RUST_LOG overrides'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'wsdb;repair'= {
             cand -w 'A workspace id (repeatable)'

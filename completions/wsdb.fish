@@ -229,6 +229,7 @@ complete -c wsdb -n "__fish_wsdb_using_subcommand rollback" -s q -l quiet -d 'Pr
 complete -c wsdb -n "__fish_wsdb_using_subcommand rollback" -s v -l verbose -d 'More detail on stderr (-v: info, -vv: debug, -vvv: trace); RUST_LOG overrides'
 complete -c wsdb -n "__fish_wsdb_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdb -n "__fish_wsdb_using_subcommand rollback" -s V -l version -d 'Print version'
+complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -l version -d 'The version the databases\' schema already has' -r
 complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -s w -l workspace -d 'A workspace id (repeatable)' -r
 complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -l group -d 'The workspaces whose `group` column is G (repeatable)' -r
 complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -l shard -d 'Only the I-th of N deterministic slices of the selection (0-based), for parallel runners' -r
@@ -255,7 +256,6 @@ complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -s y -l yes -d 'Do n
 complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -s q -l quiet -d 'Print only errors and the final result'
 complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -s v -l verbose -d 'More detail on stderr (-v: info, -vv: debug, -vvv: trace); RUST_LOG overrides'
 complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wsdb -n "__fish_wsdb_using_subcommand baseline" -s V -l version -d 'Print version'
 complete -c wsdb -n "__fish_wsdb_using_subcommand repair" -s w -l workspace -d 'A workspace id (repeatable)' -r
 complete -c wsdb -n "__fish_wsdb_using_subcommand repair" -l group -d 'The workspaces whose `group` column is G (repeatable)' -r
 complete -c wsdb -n "__fish_wsdb_using_subcommand repair" -l shard -d 'Only the I-th of N deterministic slices of the selection (0-based), for parallel runners' -r

@@ -96,6 +96,9 @@ pub enum Command {
     /// Run down migrations to a version, by steps, or to undo one run
     Rollback(rollback::RollbackArgs),
     /// Mark databases wsdb never migrated as being at a version
+    // Its `--version V` is the baseline version; with the propagated
+    // `--version` flag as well, clap panicked on every `wsdb baseline`.
+    #[command(disable_version_flag = true)]
     Baseline(baseline::BaselineArgs),
     /// Clear failed history rows and realign drifted checksums, after a human decision
     Repair(repair::RepairArgs),
@@ -115,10 +118,28 @@ pub enum Command {
 mod tests {
     use clap::CommandFactory;
 
-    /// clap's own consistency checks (unique names, valid groups, ...) run
-    /// here rather than on a user's first `--help`.
+    use super::*;
+
     #[test]
-    fn the_command_line_is_consistent() {
-        super::Cli::command().debug_assert();
+    fn the_command_line_definition_is_consistent() {
+        // Builds every subcommand, as running it would: clap checks
+        // duplicate argument names only then (a panic at run time).
+        let mut cli = Cli::command();
+        cli.build();
+        for command in cli.get_subcommands() {
+            command.clone().debug_assert();
+        }
+    }
+
+    #[test]
+    fn baseline_takes_its_own_version() {
+        let cli = Cli::try_parse_from(["wsdb", "baseline", "-w", "acme", "--version", "12"])
+            .expect("baseline parses");
+        match cli.command {
+            Command::Baseline(args) => assert_eq!(args.version.get(), 12),
+            other => panic!("parsed as {other:?}"),
+        }
+        let version = Cli::try_parse_from(["wsdb", "--version"]).expect_err("prints the version");
+        assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
     }
 }

@@ -17,12 +17,12 @@ use crate::report::table::Layout;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  wsdb baseline 12 -w legacy-42          history rows for 1..=12, nothing run
-  wsdb baseline 12 --group imported --yes")]
+  wsdb baseline -w legacy-42 --version 12     history rows for 1..=12, nothing run
+  wsdb baseline --group imported --version 12 --yes")]
 pub struct BaselineArgs {
     /// The version the databases' schema already has
-    #[arg(value_name = "VERSION", value_parser = parse_version)]
-    pub at: Version,
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub version: Version,
 
     #[command(flatten)]
     pub selection: SelectionArgs,
@@ -37,12 +37,13 @@ pub struct BaselineArgs {
 pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<ExitCode> {
     args.fleet.queue("baseline", false)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
+    prepared.require_version(Some(args.version))?;
     let env = &prepared.online.env;
     let what = format!(
         "mark {} workspace(s) in env `{}` as being at version {}",
         prepared.selected.workspaces.len(),
         env.name,
-        args.at
+        args.version
     );
     if !super::confirm::confirm(&what, &args.confirm, &env.name, env.run.protected)? {
         prepared.online.close().await;
@@ -50,7 +51,9 @@ pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<Exit
     }
     let spec = RunSpec {
         command: "baseline",
-        work: Work::Operation(Operation::Baseline { version: args.at }),
+        work: Work::Operation(Operation::Baseline {
+            version: args.version,
+        }),
         fleet: prepared.fleet.clone(),
         ledger: !args.fleet.no_ledger,
         cache_versions: false,

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 use super::{GlobalArgs, UsageError};
 use crate::config::{self, ConfigFile, EnvConfig};
 use crate::migrate::{MigrationSet, sum};

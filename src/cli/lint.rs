@@ -16,7 +16,8 @@ use crate::migrate::lint::{self, Finding, Severity};
   wsdb lint --format json           findings as JSON for CI annotations
 
 Rules: use-statement, cross-database-name, create-not-alone, needs-no-transaction,
-sum-mismatch (errors); version-gap, missing-down (warnings). See docs/migrations.md.")]
+sum-mismatch (errors); transaction-statement, version-gap, missing-down (warnings).
+See docs/migrations.md.")]
 pub struct LintArgs {}
 
 #[derive(Serialize)]

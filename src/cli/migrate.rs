@@ -61,6 +61,7 @@ pub async fn run(global: &GlobalArgs, mut args: MigrateArgs) -> anyhow::Result<E
         args.selection.all = true;
     }
     let mut prepared = prepare(global, &args.selection, &args.fleet).await?;
+    prepared.require_version(args.to)?;
     if let Some(run_id) = args.resume {
         restrict_to_resume_set(&mut prepared, run_id).await?;
     }
@@ -87,7 +88,11 @@ pub async fn run(global: &GlobalArgs, mut args: MigrateArgs) -> anyhow::Result<E
     };
     let (report, task) = prepared.run(global, spec, &interrupt).await?;
     if args.dry_run && global.format == super::Format::Table {
-        crate::report::write_stdout(&dry_run::render(&report, &prepared.set, args.to));
+        crate::report::write_stdout(&dry_run::render(
+            &report,
+            &prepared.set,
+            dry_run::Direction::Up { to: args.to },
+        ));
     }
     Ok(output::finish(global, task, report, Layout::Change, Checks::None).await)
 }

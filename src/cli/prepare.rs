@@ -53,6 +53,19 @@ pub async fn prepare(
 }
 
 impl Prepared {
+    /// Refuses a `--to V` that is not a version of the migration set, before
+    /// any workspace is touched (a usage error, not a per-workspace one).
+    pub fn require_version(&self, version: Option<crate::migrate::Version>) -> anyhow::Result<()> {
+        match version {
+            Some(v) if self.set.get(v).is_none() => Err(super::UsageError(format!(
+                "version {v} is not in the migration set (latest is {})\nhint: `wsdb lint` lists the migrations",
+                self.set.latest().map_or_else(|| "none".to_owned(), |l| l.to_string())
+            ))
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
     /// Runs `spec` over the selection (taken out of `self`), closes the
     /// connections, and returns the report with the reporter still open for
     /// [`super::output::finish`].

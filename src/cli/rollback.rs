@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use clap::Args;
 
 use super::GlobalArgs;
+use super::dry_run;
 use super::fleet_args::{ConfirmArgs, FleetArgs};
 use super::fleet_run::{RunSpec, Work};
 use super::migrate::parse_version;
@@ -61,6 +62,7 @@ pub async fn run(global: &GlobalArgs, mut args: RollbackArgs) -> anyhow::Result<
         args.selection.all = true;
     }
     let mut prepared = prepare(global, &args.selection, &args.fleet).await?;
+    prepared.require_version(args.to)?;
     let undo = match args.run {
         Some(run_id) => run_targets(&mut prepared, run_id).await?,
         None => HashMap::new(),
@@ -102,6 +104,10 @@ pub async fn run(global: &GlobalArgs, mut args: RollbackArgs) -> anyhow::Result<
             &args,
         );
         let (report, task) = prepared.run(global, spec, &interrupt).await?;
+        if args.dry_run && global.format == super::Format::Table {
+            let plans = dry_run::render(&report, &prepared.set, dry_run::Direction::Down(target));
+            crate::report::write_stdout(&plans);
+        }
         return Ok(output::finish(global, task, report, Layout::Change, Checks::None).await);
     }
     // `--run`: each workspace goes back to where that run found it, and

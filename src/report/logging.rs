@@ -10,8 +10,8 @@ use crate::cli::GlobalArgs;
 /// Installs the global subscriber (once per process).
 pub fn init(global: &GlobalArgs) {
     let default = match (global.quiet, global.verbose) {
-        (true, _) => "error",
-        (false, 0) => "error,wsdb=warn",
+        (true, _) => "wsdb=error",
+        (false, 0) => "wsdb=warn",
         (false, 1) => "wsdb=info",
         (false, 2) => "wsdb=debug",
         (false, _) => "trace",

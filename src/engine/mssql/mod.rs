@@ -13,6 +13,8 @@
 //! docs/connections.md describes the settings and failures for users.
 
 mod ado;
+#[cfg(test)]
+mod commit_tests;
 mod connect;
 mod error;
 mod rows;

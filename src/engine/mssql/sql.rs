@@ -79,7 +79,27 @@ pub const LOCK_HOLDER: &str = "SELECT l.request_session_id, s.login_name, s.host
 
 pub const BEGIN: &str = "SET XACT_ABORT ON; BEGIN TRANSACTION;";
 
-pub const COMMIT: &str = "COMMIT TRANSACTION";
+/// Commits wsdb's transaction only when it is the only one open.
+///
+/// SQL Server nests `BEGIN TRANSACTION`: a script that opens one more and
+/// never commits it leaves `@@TRANCOUNT = 2`, and a plain `COMMIT` would only
+/// decrement it; closing the (tainted) connection would then roll back a
+/// migration wsdb had reported applied. So a count above 1 rolls everything
+/// back (`ROLLBACK` without a savepoint name goes to 0) and fails the
+/// migration whole. A count of 0 means the script committed or rolled back
+/// wsdb's transaction itself: what ran after that point is already
+/// committed, which no rollback can undo, so the error says so. The
+/// semicolon before each THROW is required by SQL Server, and THROW's text
+/// must not contain a percent sign.
+pub const COMMIT: &str = "IF @@TRANCOUNT > 1 BEGIN ROLLBACK TRANSACTION; \
+     THROW 50000, N'wsdb: the migration left a transaction open (BEGIN TRANSACTION without COMMIT); \
+     wsdb rolled that transaction back with everything done in it and did not record the \
+     migration as applied', 1; END; \
+     IF @@TRANCOUNT = 0 BEGIN \
+     THROW 50000, N'wsdb: the migration ended the transaction wsdb runs it in (a COMMIT or ROLLBACK \
+     in the script), so it was not applied atomically: what ran after that point is committed, \
+     including its change to `dbo.wsdb_history`; check the database and `wsdb history` by hand', 2; END; \
+     COMMIT TRANSACTION;";
 
 pub const ROLLBACK: &str = "IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION";
 

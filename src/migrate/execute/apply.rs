@@ -6,11 +6,13 @@
 //! error rolls the whole migration back, history row included.
 //!
 //! `no-transaction` scripts: batches run one by one and stay applied; on
-//! success the row is written (up) or deleted (down); on failure the row is
-//! left with `success = 0` so the workspace refuses further migrations until
-//! `wsdb repair`. A failed down rewrites the up's row as failed (delete and
-//! insert in one small transaction), since the schema is then somewhere
-//! between the two versions.
+//! success the row is written (up) or deleted (down) in a small transaction
+//! whose guarded commit also catches a transaction the script left open; on
+//! failure (or when that record fails) whatever the script left open is
+//! rolled back and the row is left with `success = 0`, so the workspace
+//! refuses further migrations until `wsdb repair`. A failed down rewrites
+//! the up's row as failed (delete and insert in one small transaction),
+//! since the schema is then somewhere between the two versions.
 
 use std::time::Duration;
 
@@ -98,41 +100,69 @@ impl<S: Session, F: FnMut(ExecEvent) + Send> Runner<'_, S, F> {
         direction: Direction,
         started: Instant,
     ) -> Result<(), ExecuteError> {
-        match self.run_batches(step, direction).await {
-            Ok(()) => {
-                let recorded = match direction {
-                    Direction::Up => self.insert_row(step, true, started.elapsed()).await,
-                    Direction::Down => self.session.delete_history(step.version).await,
-                };
-                recorded.map_err(|source| ExecuteError::Unrecorded {
+        let failure = match self.run_batches(step, direction).await {
+            Ok(()) => match self
+                .record_outside(step, direction, started.elapsed())
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(source) => ExecuteError::Unrecorded {
                     version: step.version,
                     direction,
                     source,
-                })
-            }
-            Err(failure) => match self.mark_failed(step, direction, started.elapsed()).await {
-                Ok(()) => {
-                    // The row says "failed": the migration is no longer
-                    // applied as far as `after` is concerned.
-                    self.mark_applied(step.version, false);
-                    Err(failure)
-                }
-                Err(source) => Err(ExecuteError::FailedRowUnwritten {
-                    version: step.version,
-                    failure: Box::new(failure),
-                    source,
-                }),
+                },
             },
+            Err(failure) => failure,
+        };
+        match self.mark_failed(step, direction, started.elapsed()).await {
+            Ok(()) => {
+                // The row says "failed": the migration is no longer
+                // applied as far as `after` is concerned.
+                self.mark_applied(step.version, false);
+                Err(failure)
+            }
+            Err(source) => Err(ExecuteError::FailedRowUnwritten {
+                version: step.version,
+                failure: Box::new(failure),
+                source,
+            }),
         }
     }
 
+    /// Records a finished `no-transaction` script in a small transaction
+    /// of wsdb's own. Its guarded commit refuses (and rolls back) a
+    /// transaction the script left open, which would otherwise take the
+    /// row with it when the connection closes: wsdb would say "applied"
+    /// and the history would not.
+    async fn record_outside(
+        &mut self,
+        step: &Step<'_>,
+        direction: Direction,
+        elapsed: Duration,
+    ) -> Result<(), EngineError> {
+        self.begin_raw().await?;
+        let recorded = match direction {
+            Direction::Up => self.insert_row(step, true, elapsed).await,
+            Direction::Down => self.session.delete_history(step.version).await,
+        };
+        if let Err(error) = recorded {
+            self.abort().await;
+            return Err(error);
+        }
+        self.commit_raw().await
+    }
+
     /// Leaves a `success = 0` row for a failed `no-transaction` script.
+    /// A transaction the script opened and did not finish is rolled back
+    /// first: its work is not applied either way, and a row written inside
+    /// it would vanish with it.
     async fn mark_failed(
         &mut self,
         step: &Step<'_>,
         direction: Direction,
         elapsed: Duration,
     ) -> Result<(), EngineError> {
+        self.session.rollback().await?;
         match direction {
             Direction::Up => self.insert_row(step, false, elapsed).await,
             Direction::Down => {

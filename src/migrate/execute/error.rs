@@ -112,10 +112,12 @@ pub enum ExecuteError {
         #[serde(serialize_with = "display")]
         source: EngineError,
     },
-    /// A `no-transaction` script succeeded but its history row could not
-    /// be written (or deleted, for a down script).
+    /// A `no-transaction` script ran to its end but its history row could
+    /// not be written (or deleted, for a down script), for example because
+    /// the script left a transaction of its own open. The migration is
+    /// then marked failed like a script error.
     #[error(
-        "the {direction} script of migration {version} ran outside a transaction but `dbo.wsdb_history` could not be updated: {source}\nhint: the database has the changes but the history does not; correct the history row by hand"
+        "the {direction} script of migration {version} ran outside a transaction but `dbo.wsdb_history` could not be updated: {source}\nhint: what the script committed stays and migration {version} is marked failed; check the database by hand, then run `wsdb repair`"
     )]
     Unrecorded {
         version: Version,

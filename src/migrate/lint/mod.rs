@@ -5,7 +5,8 @@
 //! CREATE PROCEDURE/VIEW/FUNCTION/TRIGGER not first in its batch, statements
 //! SQL Server refuses inside a transaction in a file without
 //! `-- wsdb:no-transaction`, and a `wsdb.sum` that does not match. Warnings
-//! (exit code 0, printed): version gaps and missing down files. Up and down
+//! (exit code 0, printed): version gaps, missing down files, and
+//! `BEGIN TRAN`/`COMMIT`/`ROLLBACK` in a transactional file. Up and down
 //! files are both checked.
 //!
 //! A set that does not even load (bad names, duplicates, unterminated
@@ -53,17 +54,19 @@ pub enum Rule {
     CrossDatabaseName,
     CreateNotAlone,
     NeedsNoTransaction,
+    TransactionStatement,
     VersionGap,
     MissingDown,
     SumMismatch,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 7] = [
+    pub const ALL: [Rule; 8] = [
         Rule::UseStatement,
         Rule::CrossDatabaseName,
         Rule::CreateNotAlone,
         Rule::NeedsNoTransaction,
+        Rule::TransactionStatement,
         Rule::VersionGap,
         Rule::MissingDown,
         Rule::SumMismatch,
@@ -75,6 +78,7 @@ impl Rule {
             Rule::CrossDatabaseName => "cross-database-name",
             Rule::CreateNotAlone => "create-not-alone",
             Rule::NeedsNoTransaction => "needs-no-transaction",
+            Rule::TransactionStatement => "transaction-statement",
             Rule::VersionGap => "version-gap",
             Rule::MissingDown => "missing-down",
             Rule::SumMismatch => "sum-mismatch",
@@ -83,7 +87,7 @@ impl Rule {
 
     pub fn severity(self) -> Severity {
         match self {
-            Rule::VersionGap | Rule::MissingDown => Severity::Warning,
+            Rule::VersionGap | Rule::MissingDown | Rule::TransactionStatement => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -29,6 +29,7 @@ pub(super) fn check_batch(tokens: &[Token<'_>], no_transaction: bool) -> Vec<Hit
     create_not_alone(tokens, &mut hits);
     if !no_transaction {
         non_transactional(tokens, &mut hits);
+        transaction_statements(tokens, &mut hits);
     }
     hits
 }
@@ -289,6 +290,77 @@ fn non_transactional(tokens: &[Token<'_>], hits: &mut Vec<Hit>) {
                 hint: "add `-- wsdb:no-transaction` to the comments at the top of the file; a failure part-way then leaves the workspace for `wsdb repair`",
             });
         }
+    }
+}
+
+const TRAN: &[&str] = &["TRAN", "TRANSACTION"];
+
+/// The transaction statement starting at `i`, if any. `ROLLBACK` as an
+/// option (`WITH ROLLBACK IMMEDIATE`, `ROLLBACK AFTER n`) is not one, nor
+/// is a rollback to a savepoint this batch saved (`SAVE TRAN s` ...
+/// `ROLLBACK TRAN s`), which leaves `@@TRANCOUNT` alone.
+fn transaction_statement(
+    tokens: &[Token<'_>],
+    i: usize,
+    savepoints: &[&str],
+) -> Option<&'static str> {
+    let at = |j: usize| tokens.get(j);
+    let token = &tokens[i];
+    if token.is_word("BEGIN") {
+        if word_in(at(i + 1), TRAN) {
+            return Some("BEGIN TRANSACTION");
+        }
+        return (word_in(at(i + 1), &["DISTRIBUTED"]) && word_in(at(i + 2), TRAN))
+            .then_some("BEGIN DISTRIBUTED TRANSACTION");
+    }
+    if token.is_word("COMMIT") {
+        return Some("COMMIT");
+    }
+    if !token.is_word("ROLLBACK") {
+        return None;
+    }
+    let previous = i.checked_sub(1).and_then(|p| tokens.get(p));
+    if word_in(previous, &["WITH"]) || word_in(at(i + 1), &["IMMEDIATE", "AFTER"]) {
+        return None;
+    }
+    let to_savepoint = word_in(at(i + 1), TRAN)
+        // Savepoint names are case-sensitive whatever the collation.
+        && at(i + 2).is_some_and(|name| savepoints.contains(&name.text));
+    (!to_savepoint).then_some("ROLLBACK")
+}
+
+/// `BEGIN TRAN`, `COMMIT` and `ROLLBACK` in a transactional migration: wsdb
+/// already runs the file in one transaction, so a `BEGIN` only nests (and
+/// one left open makes wsdb's commit roll the migration back), a `COMMIT`
+/// commits wsdb's transaction part-way, and a `ROLLBACK` undoes it all while
+/// later batches run outside any transaction. The body of a procedure,
+/// trigger or function defined in the batch runs when it is called, not
+/// now, so the scan stops where one starts.
+fn transaction_statements(tokens: &[Token<'_>], hits: &mut Vec<Hit>) {
+    let end = (0..tokens.len())
+        .find(|&i| batch_first_statement(tokens, i).is_some())
+        .unwrap_or(tokens.len());
+    let savepoints: Vec<&str> = (0..end)
+        .filter(|&i| tokens[i].is_word("SAVE") && word_in(tokens.get(i + 1), TRAN))
+        .filter_map(|i| tokens.get(i + 2).map(|name| name.text))
+        .collect();
+    for i in 0..end {
+        let Some(statement) = transaction_statement(tokens, i, &savepoints) else {
+            continue;
+        };
+        let effect = match statement {
+            "COMMIT" => "commits wsdb's transaction part-way, or only closes a nested one",
+            "ROLLBACK" => "rolls back wsdb's whole transaction, and what follows runs outside any",
+            _ => "only nests inside it, and left open it makes wsdb roll the migration back",
+        };
+        hits.push(Hit {
+            rule: Rule::TransactionStatement,
+            line: tokens[i].line,
+            message: format!(
+                "`{statement}` in a migration wsdb already runs in one transaction: it {effect}"
+            ),
+            hint: "remove the transaction statements (wsdb commits or rolls back the whole file), or add `-- wsdb:no-transaction` if the file must manage its own transactions",
+        });
     }
 }
 

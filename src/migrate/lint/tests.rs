@@ -107,6 +107,7 @@ fn rule_codes_are_stable_and_serialised_as_codes() {
             "cross-database-name",
             "create-not-alone",
             "needs-no-transaction",
+            "transaction-statement",
             "version-gap",
             "missing-down",
             "sum-mismatch"

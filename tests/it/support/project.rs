@@ -164,6 +164,22 @@ impl Project {
         database
     }
 
+    /// Registers workspace `id` on a database that does not exist yet (for
+    /// `provision`); dropped with the others on a real server if created.
+    pub async fn add_missing_workspace(&mut self, id: &str) -> String {
+        let database = self.server.unused_database_name("prov");
+        self.insert_row(
+            Some(id),
+            Some(&self.server.host()),
+            Some(i64::from(self.server.port())),
+            Some(&database),
+            None,
+        )
+        .await;
+        self.workspaces.push((id.to_owned(), database.clone()));
+        database
+    }
+
     /// `n` workspaces named `<prefix>-000` .. (ids sort in creation order).
     pub async fn add_workspaces(&mut self, prefix: &str, n: usize) -> Vec<String> {
         let mut ids = Vec::with_capacity(n);
@@ -312,6 +328,28 @@ impl Project {
             .collect()
     }
 
+    /// The first column of every row of a query in workspace `id`, as
+    /// integers (e.g. an ordered log a migration wrote).
+    pub async fn column_i64(&self, id: &str, sql: &str) -> Vec<i64> {
+        let mut client = self.server.client(self.database(id)).await;
+        let rows = client
+            .simple_query(sql)
+            .await
+            .expect("query")
+            .into_first_result()
+            .await
+            .expect("rows");
+        rows.iter()
+            .map(|row| {
+                row.try_get::<i64, _>(0)
+                    .ok()
+                    .flatten()
+                    .or_else(|| row.try_get::<i32, _>(0).ok().flatten().map(i64::from))
+                    .expect("an integer column")
+            })
+            .collect()
+    }
+
     /// Runs a batch in workspace `id` behind wsdb's back.
     pub async fn execute(&self, id: &str, sql: &str) {
         let mut client = self.server.client(self.database(id)).await;
@@ -372,6 +410,20 @@ impl Wsdb {
         run
     }
 
+    /// Starts the process in the background; [`Running::finish`] collects
+    /// it as a [`Run`] (with the canary check), [`Running::kill`] SIGKILLs it.
+    pub fn start(mut self) -> Running {
+        self.command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = self.command.spawn().expect("spawn the wsdb binary");
+        Running {
+            child,
+            shown: self.shown,
+            secrets: self.secrets,
+        }
+    }
+
     /// Starts the process and returns it (for SIGKILL and concurrency tests).
     pub fn spawn(mut self) -> tokio::process::Child {
         self.command
@@ -379,6 +431,49 @@ impl Wsdb {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("spawn the wsdb binary")
+    }
+}
+
+/// A `wsdb` process running in the background.
+pub struct Running {
+    child: tokio::process::Child,
+    shown: String,
+    secrets: Vec<String>,
+}
+
+impl Running {
+    /// The process id, while it runs.
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Sends SIGKILL: the process dies at once, without any cleanup of its
+    /// own (its connections are simply cut).
+    pub fn kill(&mut self) {
+        self.child.start_kill().expect("SIGKILL the wsdb process");
+    }
+
+    /// Waits for the exit and checks the secret canary, like [`Wsdb::run`].
+    pub async fn finish(self) -> Run {
+        let output = self
+            .child
+            .wait_with_output()
+            .await
+            .expect("wait for the wsdb process");
+        let run = Run {
+            command: self.shown,
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        for secret in &self.secrets {
+            assert!(
+                !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
+                "a secret leaked into the output of `{}`:\n{run}",
+                run.command
+            );
+        }
+        run
     }
 }
 

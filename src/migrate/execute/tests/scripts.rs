@@ -180,8 +180,74 @@ async fn a_successful_no_transaction_migration_runs_outside_a_transaction() {
     let (server, mut session) = workspace();
     let report = exec(&mut session, &set, migrate()).await;
     assert_eq!(report.outcome, Outcome::Applied);
-    assert!(session.calls_of(CallKind::Begin).is_empty());
+    // The batch runs outside any transaction; only its history row is
+    // written in one, whose guarded commit catches a transaction the
+    // script left open.
+    let kinds: Vec<CallKind> = session
+        .calls()
+        .iter()
+        .map(|c| c.kind())
+        .filter(|k| {
+            matches!(
+                k,
+                CallKind::RunBatch | CallKind::Begin | CallKind::InsertHistory | CallKind::Commit
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            CallKind::RunBatch,
+            CallKind::Begin,
+            CallKind::InsertHistory,
+            CallKind::Commit
+        ]
+    );
     assert_eq!(server.history(DB).map(|rows| rows[0].success), Some(true));
+}
+
+#[tokio::test]
+async fn a_no_transaction_migration_whose_record_fails_is_marked_failed() {
+    let set = set_of(vec![
+        migration_with(1, "CREATE TABLE a", no_transaction(), None),
+        migration(2, "CREATE TABLE b", None),
+    ]);
+    let (server, mut session) = workspace();
+    // What a guarded commit says when the script left a transaction open.
+    session.fail_on(
+        CallKind::Commit,
+        EngineError::Server {
+            number: 50000,
+            state: 1,
+            class: 16,
+            line: 1,
+            message: "wsdb: the migration left a transaction open".to_owned(),
+        },
+    );
+    let report = exec(&mut session, &set, migrate()).await;
+    let Outcome::Failed { error } = &report.outcome else {
+        panic!("expected a failure, found {:?}", report.outcome);
+    };
+    assert!(
+        matches!(error, ExecuteError::Unrecorded { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("`wsdb repair`"), "{error}");
+    let rows = server.history(DB).expect("history");
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.version.get(), r.success))
+            .collect::<Vec<_>>(),
+        vec![(1, false)],
+        "marked failed, so the workspace waits for repair"
+    );
+    assert_eq!(
+        server.objects(DB),
+        vec!["a"],
+        "migration 2 was not attempted"
+    );
+    assert_eq!(report.after, None);
+    assert_released_last(&server, &session);
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ fn table(cases: &[(&str, &[(Rule, usize)])]) {
 
 use Rule::{
     CreateNotAlone as Create, CrossDatabaseName as Cross, NeedsNoTransaction as NoTx,
-    UseStatement as Use,
+    TransactionStatement as Tx, UseStatement as Use,
 };
 
 #[test]
@@ -208,6 +208,72 @@ fn statements_refused_in_a_transaction() {
 }
 
 #[test]
+fn transaction_statements_in_a_transactional_file() {
+    table(&[
+        ("BEGIN TRAN;\nCREATE TABLE t (a INT);", &[(Tx, 1)]),
+        (
+            "begin transaction t1\nINSERT t VALUES (1)\ncommit transaction t1",
+            &[(Tx, 1), (Tx, 3)],
+        ),
+        ("BEGIN DISTRIBUTED TRANSACTION", &[(Tx, 1)]),
+        ("COMMIT", &[(Tx, 1)]),
+        ("COMMIT WORK", &[(Tx, 1)]),
+        ("IF @@TRANCOUNT > 0 ROLLBACK;", &[(Tx, 1)]),
+        (
+            "BEGIN TRY\n  SELECT 1\nEND TRY\nBEGIN CATCH\n  ROLLBACK TRANSACTION;\n  THROW;\nEND CATCH",
+            &[(Tx, 5)],
+        ),
+        // An unknown name may be the outermost transaction: reported.
+        ("ROLLBACK TRAN elsewhere", &[(Tx, 1)]),
+        // A savepoint leaves @@TRANCOUNT alone.
+        (
+            "SAVE TRAN before_seed;\nDELETE FROM t;\nROLLBACK TRAN before_seed;",
+            &[],
+        ),
+        ("SAVE TRANSACTION s; ROLLBACK TRANSACTION s", &[]),
+        ("SAVE TRANSACTION s; ROLLBACK TRANSACTION S", &[(Tx, 1)]),
+        // Blocks, error handling and dialogs are not transactions.
+        (
+            "IF 1 = 1 BEGIN SELECT 1 END; BEGIN TRY SELECT 1 END TRY BEGIN CATCH SELECT 2 END CATCH",
+            &[],
+        ),
+        (
+            "BEGIN DIALOG CONVERSATION @h FROM SERVICE a TO SERVICE 'b'",
+            &[],
+        ),
+        // Options of other statements.
+        (
+            "ALTER DATABASE CURRENT SET SINGLE_USER WITH ROLLBACK IMMEDIATE",
+            &[(NoTx, 1)],
+        ),
+        (
+            "ALTER DATABASE CURRENT SET READ_ONLY WITH ROLLBACK AFTER 10 SECONDS",
+            &[(NoTx, 1)],
+        ),
+        // Bodies of modules run when called, not in the migration.
+        (
+            "CREATE PROCEDURE p AS\nBEGIN TRAN\nUPDATE t SET a = 1\nCOMMIT",
+            &[],
+        ),
+        (
+            "CREATE TRIGGER tr ON t AFTER INSERT AS IF 1 = 0 ROLLBACK",
+            &[],
+        ),
+        (
+            "BEGIN TRAN\nCREATE OR ALTER PROC p AS COMMIT",
+            &[(Create, 2), (Tx, 1)],
+        ),
+        // Strings, comments and bracketed names are not statements.
+        (
+            "SELECT 'COMMIT' AS [ROLLBACK] -- BEGIN TRAN\n/* COMMIT */",
+            &[],
+        ),
+        ("EXEC ('BEGIN TRAN')", &[]),
+    ]);
+    assert_eq!(hits("BEGIN TRAN;\nCOMMIT;", true), []);
+}
+
+#[test]
 fn messages_name_the_statement() {
     let tokens: Vec<_> =
         Lexer::new("SELECT 1\ncreate or alter view v as select 1\nUSE x\nBACKUP LOG x")
@@ -224,6 +290,26 @@ fn messages_name_the_statement() {
             "`USE x` switches the session away from the workspace database",
             "`CREATE OR ALTER VIEW` must be the first statement of its batch, but follows other statements",
             "`BACKUP` cannot run inside a transaction, and this file has no `-- wsdb:no-transaction`",
+        ]
+    );
+}
+
+#[test]
+fn transaction_messages_say_what_the_statement_does() {
+    let tokens: Vec<_> = Lexer::new("BEGIN TRAN\nCOMMIT\nROLLBACK")
+        .map(Result::unwrap)
+        .filter(|t| !t.kind.is_trivia())
+        .collect();
+    let messages: Vec<String> = check_batch(&tokens, false)
+        .into_iter()
+        .map(|h| h.message)
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`BEGIN TRANSACTION` in a migration wsdb already runs in one transaction: it only nests inside it, and left open it makes wsdb roll the migration back",
+            "`COMMIT` in a migration wsdb already runs in one transaction: it commits wsdb's transaction part-way, or only closes a nested one",
+            "`ROLLBACK` in a migration wsdb already runs in one transaction: it rolls back wsdb's whole transaction, and what follows runs outside any",
         ]
     );
 }

@@ -172,3 +172,50 @@ async fn transaction_and_session_facts() {
     let r = ok(&mut s, "SELECT 1;").await;
     assert_eq!(r.scalar(), Value::Int(1));
 }
+
+/// wsdb's guarded COMMIT (engine `sql::COMMIT`): commits only at
+/// `@@TRANCOUNT = 1`; a script that left a transaction open is rolled back
+/// whole (state 1), one that ended wsdb's transaction is reported (state 2).
+const GUARDED_COMMIT: &str = "IF @@TRANCOUNT > 1 BEGIN ROLLBACK TRANSACTION; \
+     THROW 50000, N'wsdb: the migration left a transaction open', 1; END; \
+     IF @@TRANCOUNT = 0 BEGIN \
+     THROW 50000, N'wsdb: the migration ended the transaction wsdb runs it in', 2; END; \
+     COMMIT TRANSACTION;";
+
+#[tokio::test]
+async fn the_guarded_commit_commits_only_its_own_transaction() {
+    let (_catalog, mut s) = session();
+    let exists = "SELECT OBJECT_ID(N'dbo.t', N'U') AS id;";
+
+    // One transaction: committed.
+    ok(&mut s, "SET XACT_ABORT ON; BEGIN TRANSACTION;").await;
+    ok(&mut s, "CREATE TABLE dbo.t (id INT NOT NULL);").await;
+    let r = ok(&mut s, GUARDED_COMMIT).await;
+    assert_eq!(r.env_changes(), [&EnvChange::CommitTransaction]);
+    assert!(!s.in_transaction());
+    assert!(matches!(ok(&mut s, exists).await.scalar(), Value::Int(_)));
+
+    // A script's BEGIN TRANSACTION left open: everything rolled back.
+    ok(&mut s, "SET XACT_ABORT ON; BEGIN TRANSACTION;").await;
+    ok(&mut s, "BEGIN TRAN; DROP TABLE dbo.t;").await;
+    let r = ok(&mut s, "SELECT @@TRANCOUNT AS n;").await;
+    assert_eq!(r.scalar(), Value::Int(2));
+    let r = s.execute(GUARDED_COMMIT, &[]).await;
+    let errors = r.errors();
+    assert_eq!(errors.len(), 1, "{r:?}");
+    assert_eq!(
+        (errors[0].number, errors[0].state, errors[0].class),
+        (50000, 1, 16)
+    );
+    assert!(errors[0].message.contains("left a transaction open"));
+    assert!(!s.in_transaction());
+    assert!(matches!(ok(&mut s, exists).await.scalar(), Value::Int(_)));
+
+    // A script's COMMIT ended wsdb's transaction: nothing left to commit.
+    ok(&mut s, "SET XACT_ABORT ON; BEGIN TRANSACTION;").await;
+    ok(&mut s, "COMMIT;").await;
+    let r = s.execute(GUARDED_COMMIT, &[]).await;
+    assert_eq!(r.error_numbers(), [50000], "{r:?}");
+    assert_eq!(r.errors()[0].state, 2);
+    assert!(!s.in_transaction());
+}
