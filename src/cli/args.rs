@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::{check, completions, hash, init, lint, new};
+use super::{
+    baseline, check, completions, control, hash, history, init, lint, migrate, new, provision,
+    repair, rollback, runs, status, verify, workspaces,
+};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -81,6 +84,28 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Validate the configuration and migrations, then reach the databases
     Check(check::CheckArgs),
+    /// List the workspaces the control database's query returns
+    Workspaces(workspaces::WorkspacesArgs),
+    /// Applied, latest, pending, drift and lock holder, per workspace
+    Status(status::StatusArgs),
+    /// Apply pending migrations
+    Migrate(migrate::MigrateArgs),
+    /// Compare applied migrations with the files; exit 3 on drift or unknown versions
+    Verify(verify::VerifyArgs),
+    /// Run down migrations to a version, by steps, or to undo one run
+    Rollback(rollback::RollbackArgs),
+    /// Mark databases wsdb never migrated as being at a version
+    Baseline(baseline::BaselineArgs),
+    /// Clear failed history rows and realign drifted checksums, after a human decision
+    Repair(repair::RepairArgs),
+    /// Create missing workspace databases, then migrate them
+    Provision(provision::ProvisionArgs),
+    /// The applied migrations of one workspace
+    History(history::HistoryArgs),
+    /// wsdb's own schema in the control database
+    Control(control::ControlArgs),
+    /// Past runs from the ledger, and one run across all its runners
+    Runs(runs::RunsArgs),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
 }

@@ -6,8 +6,12 @@ use clap::Args;
 use serde::Serialize;
 
 use super::context::Project;
+use super::online::Online;
 use super::{Format, GlobalArgs};
+use crate::config::RunOverrides;
 use crate::config::redact_url;
+use crate::control::SchemaState;
+use crate::engine::Session as _;
 use crate::exit::ExitCode;
 use crate::migrate::lint::{self, Severity};
 
@@ -58,19 +62,100 @@ pub async fn run(global: &GlobalArgs, args: CheckArgs) -> anyhow::Result<ExitCod
         lint_errors,
         lint_warnings: findings.len() - lint_errors,
     };
-    let _ = args.sample;
-    print_offline(global, &offline);
-    Ok(if lint_errors > 0 {
+    if args.offline {
+        print_offline(global, &offline, None);
+        return Ok(if lint_errors > 0 {
+            ExitCode::CheckFailed
+        } else {
+            ExitCode::Success
+        });
+    }
+    let online = check_online(global, &project, args.sample).await?;
+    print_offline(global, &offline, Some(&online));
+    let failed = !online.control_ok || online.workspaces.iter().any(|w| w.error.is_some());
+    Ok(if failed {
+        ExitCode::Failure
+    } else if lint_errors > 0 {
         ExitCode::CheckFailed
     } else {
         ExitCode::Success
     })
 }
 
-fn print_offline(global: &GlobalArgs, report: &OfflineReport) {
+/// What the online part found.
+#[derive(Debug, Serialize)]
+struct OnlineReport {
+    control_ok: bool,
+    control_schema: String,
+    workspace_rows: usize,
+    rejected_rows: usize,
+    workspaces: Vec<WorkspaceCheck>,
+}
+
+#[derive(Debug, Serialize)]
+struct WorkspaceCheck {
+    workspace: String,
+    #[serde(flatten)]
+    server: Option<crate::engine::ServerInfo>,
+    error: Option<String>,
+}
+
+async fn check_online(
+    global: &GlobalArgs,
+    project: &Project,
+    sample: usize,
+) -> anyhow::Result<OnlineReport> {
+    let online = Online::open(global, project, &RunOverrides::default()).await?;
+    let schema = match online.control.schema_state().await {
+        Ok(SchemaState::Missing) => {
+            "not created yet (the first ledger write or `wsdb control init` creates it)".to_owned()
+        }
+        Ok(SchemaState::Current { version }) => format!("version {version}"),
+        Ok(SchemaState::Behind { found, latest }) => {
+            format!("version {found}, upgraded to {latest} on the next write")
+        }
+        Ok(SchemaState::Ahead { found, latest }) => {
+            format!("version {found}, newer than this wsdb knows ({latest}): upgrade wsdb")
+        }
+        Err(err) => format!("unknown ({err})"),
+    };
+    let rows = online.workspaces().await?;
+    let mut workspaces = Vec::new();
+    for workspace in rows.workspaces.iter().take(sample) {
+        let (server, error) = match online.pools.acquire(workspace).await {
+            Ok(mut session) => {
+                let info = session.server_info().await;
+                session.release().await;
+                match info {
+                    Ok(info) => (Some(info), None),
+                    Err(err) => (None, Some(err.to_string())),
+                }
+            }
+            Err(err) => (None, Some(err.to_string())),
+        };
+        workspaces.push(WorkspaceCheck {
+            workspace: workspace.id.to_string(),
+            server,
+            error,
+        });
+    }
+    online.close().await;
+    Ok(OnlineReport {
+        control_ok: true,
+        control_schema: schema,
+        workspace_rows: rows.workspaces.len(),
+        rejected_rows: rows.rejected.len(),
+        workspaces,
+    })
+}
+
+fn print_offline(global: &GlobalArgs, report: &OfflineReport, online: Option<&OnlineReport>) {
     match global.format {
         Format::Json | Format::Ndjson => {
-            let value = crate::report::json::with_schema_version(report);
+            let value = crate::report::json::with_schema_version(&serde_json::json!({
+                "offline": report,
+                "online": online,
+            }));
             crate::report::write_stdout(&format!("{value:#}\n"));
         }
         Format::Table => {
@@ -93,6 +178,35 @@ fn print_offline(global: &GlobalArgs, report: &OfflineReport) {
                     ""
                 },
             ));
+            if let Some(online) = online {
+                crate::report::write_stdout(&render_online(online));
+            }
         }
     }
+}
+
+fn render_online(online: &OnlineReport) -> String {
+    let mut out = format!(
+        "ok  control db  reachable, wsdb schema {}\n{}  workspaces  {} row(s), {} rejected (see `wsdb workspaces`)\n",
+        online.control_schema,
+        if online.rejected_rows > 0 { "!!" } else { "ok" },
+        online.workspace_rows,
+        online.rejected_rows
+    );
+    for w in &online.workspaces {
+        match (&w.server, &w.error) {
+            (Some(server), _) => out.push_str(&format!(
+                "ok  workspace   {}: SQL Server {} · database {} · TLS {}\n",
+                w.workspace,
+                server.product_version,
+                server.database,
+                if server.tls { "on" } else { "off" }
+            )),
+            (None, Some(error)) => {
+                out.push_str(&format!("!!  workspace   {}: {error}\n", w.workspace))
+            }
+            (None, None) => {}
+        }
+    }
+    out
 }

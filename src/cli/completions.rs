@@ -39,18 +39,31 @@ pub fn completion_script(shell: Shell) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Man pages: `wsdb.1` and one `wsdb-<command>.1` per command.
+/// Man pages: `wsdb.1` and one `wsdb-<command>.1` per visible command,
+/// nested commands included (`wsdb-control-init.1`).
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let command = super::Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let mut command = super::Cli::command()
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_subcommand(true);
+    // Building propagates the global options and the version into every
+    // command and names them `wsdb-<command>`; an unbuilt command's page
+    // listed only `--help`.
+    command.build();
     let mut pages = Vec::new();
-    let mut top = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut top)?;
-    pages.push(("wsdb.1".to_owned(), top));
-    for sub in command.get_subcommands() {
-        let name = format!("wsdb-{}", sub.get_name());
-        let mut page = Vec::new();
-        clap_mangen::Man::new(sub.clone().name(name.clone())).render(&mut page)?;
-        pages.push((format!("{name}.1"), page));
-    }
+    render_man_pages(&command, &mut pages)?;
     Ok(pages)
+}
+
+fn render_man_pages(
+    command: &clap::Command,
+    pages: &mut Vec<(String, Vec<u8>)>,
+) -> std::io::Result<()> {
+    let man = clap_mangen::Man::new(command.clone());
+    let mut page = Vec::new();
+    man.render(&mut page)?;
+    pages.push((man.get_filename(), page));
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        render_man_pages(sub, pages)?;
+    }
+    Ok(())
 }

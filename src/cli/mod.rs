@@ -4,13 +4,36 @@
 //! `report`. No SQL and no formatting here.
 
 mod args;
+mod baseline;
 mod check;
 pub mod completions;
+mod confirm;
 mod context;
+mod control;
+mod dry_run;
+mod fleet_args;
+mod fleet_run;
 mod hash;
+mod history;
 mod init;
+mod lines;
 mod lint;
+mod migrate;
 mod new;
+mod online;
+mod output;
+mod preflight;
+mod prepare;
+mod provision;
+mod queue;
+mod repair;
+mod rollback;
+mod runs;
+mod select;
+mod status;
+mod status_cached;
+mod verify;
+mod workspaces;
 
 pub use args::{Cli, Command, Format, GlobalArgs};
 
@@ -48,6 +71,17 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hash(args) => hash::run(global, args),
         Command::Lint(args) => lint::run(global, args),
         Command::Check(args) => check::run(global, args).await,
+        Command::Workspaces(args) => workspaces::run(global, args).await,
+        Command::Status(args) => status::run(global, args).await,
+        Command::Migrate(args) => migrate::run(global, args).await,
+        Command::Verify(args) => verify::run(global, args).await,
+        Command::Rollback(args) => rollback::run(global, args).await,
+        Command::Baseline(args) => baseline::run(global, args).await,
+        Command::Repair(args) => repair::run(global, args).await,
+        Command::Provision(args) => provision::run(global, args).await,
+        Command::History(args) => history::run(global, args).await,
+        Command::Control(args) => control::run(global, args).await,
+        Command::Runs(args) => runs::run(global, args).await,
         Command::Completions(args) => completions::run(args),
     }
 }

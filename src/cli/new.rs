@@ -30,7 +30,14 @@ pub fn run(global: &GlobalArgs, args: NewArgs) -> anyhow::Result<ExitCode> {
         VersionStyle::Sequential
     };
     let (up, down) = scaffold::new_migration(&project.migrations_dir, &args.name, style)?;
-    sum::record_new(&project.migrations_dir)?;
+    if let Err(error) = sum::record_new(&project.migrations_dir) {
+        // Refused (an existing migration was edited): exit code 2 means
+        // nothing was done, so take the new pair back. Left behind, it would
+        // make the retry after `wsdb hash` create the next version as well.
+        let _ = std::fs::remove_file(&up);
+        let _ = std::fs::remove_file(&down);
+        return Err(error.into());
+    }
     if !global.quiet {
         crate::report::write_stdout(&format!(
             "created {}\ncreated {}\nupdated {}\n",

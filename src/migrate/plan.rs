@@ -42,6 +42,10 @@ pub enum DownTarget {
     To(Version),
     /// Roll back the last `n` applied migrations (`--steps N`).
     Steps(usize),
+    /// Undo what one run applied (`rollback --run ID`): only if the
+    /// workspace is still at `from` (the version the run left), back to `to`
+    /// (the version before the run; `None`: nothing was applied before).
+    Undo { from: Version, to: Option<Version> },
 }
 
 /// Which way a plan moves the schema.
@@ -146,6 +150,14 @@ pub enum PlanError {
         target: Version,
         applied: Vec<Version>,
     },
+    #[error(
+        "the run left this workspace at version {run_left} but it is now at {}: later changes would be undone too\nhint: roll it back with `--to` after deciding what to keep",
+        opt(*current)
+    )]
+    MovedOn {
+        run_left: Version,
+        current: Option<Version>,
+    },
     #[error("`--steps` must be at least 1, found 0")]
     ZeroSteps,
     #[error("cannot roll back {steps} step(s): only {applied} migration(s) are applied")]
@@ -242,6 +254,19 @@ pub fn plan_down<'a>(
             });
         }
         DownTarget::Steps(steps) => steps,
+        DownTarget::Undo { from, to } => {
+            let current = newest_first.first().map(|r| r.version);
+            if current != Some(from) {
+                return Err(PlanError::MovedOn {
+                    run_left: from,
+                    current,
+                });
+            }
+            newest_first
+                .iter()
+                .filter(|r| to.is_none_or(|to| r.version > to))
+                .count()
+        }
         DownTarget::To(target) => {
             if !newest_first.iter().any(|row| row.version == target) {
                 let mut versions: Vec<Version> = applied.iter().map(|r| r.version).collect();
@@ -425,6 +450,22 @@ mod tests {
             (DownTarget::To(v(4)), &[], Some(4)),
             (DownTarget::Steps(1), &[4], Some(3)),
             (DownTarget::Steps(4), &[4, 3, 2, 1], None),
+            (
+                DownTarget::Undo {
+                    from: v(4),
+                    to: Some(v(2)),
+                },
+                &[4, 3],
+                Some(2),
+            ),
+            (
+                DownTarget::Undo {
+                    from: v(4),
+                    to: None,
+                },
+                &[4, 3, 2, 1],
+                None,
+            ),
         ];
         for (target, expected, to) in cases {
             let plan = plan_down(&set, &rows, *target).expect("plannable");
@@ -453,6 +494,16 @@ mod tests {
         let set = set_with(&[1, 2, 3, 4], &[1, 2]);
         let rows = applied(&set, &[1, 2, 3, 4]);
         let cases: Vec<(DownTarget, PlanError)> = vec![
+            (
+                DownTarget::Undo {
+                    from: v(3),
+                    to: Some(v(1)),
+                },
+                PlanError::MovedOn {
+                    run_left: v(3),
+                    current: Some(v(4)),
+                },
+            ),
             (DownTarget::Steps(0), PlanError::ZeroSteps),
             (
                 DownTarget::Steps(5),

@@ -11,6 +11,9 @@ use serde::Serialize;
 pub enum Status {
     // Failures first: the order is the summary table's order.
     Failed,
+    /// The workspace's state forbade the command (drift, unknown versions,
+    /// a failed migration awaiting repair, a plan that cannot run).
+    Refused,
     Unreachable,
     Invalid,
     Locked,
@@ -23,6 +26,7 @@ pub enum Status {
     Pending,
     // Success.
     Applied,
+    Provisioned,
     RolledBack,
     Baselined,
     Repaired,
@@ -36,6 +40,7 @@ impl Status {
         matches!(
             self,
             Status::Failed
+                | Status::Refused
                 | Status::Unreachable
                 | Status::Invalid
                 | Status::Locked
@@ -55,6 +60,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Failed => "failed",
+            Status::Refused => "refused",
             Status::Unreachable => "unreachable",
             Status::Invalid => "invalid",
             Status::Locked => "locked",
@@ -65,6 +71,7 @@ impl Status {
             Status::FailedMigration => "failed migration",
             Status::Pending => "pending",
             Status::Applied => "applied",
+            Status::Provisioned => "provisioned",
             Status::RolledBack => "rolled back",
             Status::Baselined => "baselined",
             Status::Repaired => "repaired",

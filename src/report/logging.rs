@@ -11,7 +11,7 @@ use crate::cli::GlobalArgs;
 pub fn init(global: &GlobalArgs) {
     let default = match (global.quiet, global.verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
+        (false, 0) => "error,wsdb=warn",
         (false, 1) => "wsdb=info",
         (false, 2) => "wsdb=debug",
         (false, _) => "trace",

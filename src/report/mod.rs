@@ -24,7 +24,25 @@ use std::io::{self, Write};
 pub fn print_error(err: &anyhow::Error) {
     let mut stderr = io::stderr().lock();
     // Nothing useful can be done when stderr itself is gone.
-    let _ = writeln!(stderr, "error: {err:#}");
+    let _ = writeln!(stderr, "error: {}", error_text(err));
+}
+
+/// The error and its causes joined with `: `, like anyhow's `{:#}`, except
+/// that a cause whose text is already shown is skipped: some library errors
+/// both print their source and expose it (`SourceError::Split` embeds the
+/// `SplitError` message), and `{:#}` printed those twice, hint included.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain().map(ToString::to_string) {
+        if text.contains(&cause) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause);
+    }
+    text
 }
 
 /// Writes to stdout; a closed pipe (`wsdb status --all | head`) ends the
@@ -36,5 +54,34 @@ pub fn write_stdout(text: &str) {
         .and_then(|()| stdout.flush());
     if written.is_err_and(|err| err.kind() == io::ErrorKind::BrokenPipe) {
         std::process::exit(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("`0001_a.up.sql` {source}")]
+    struct Embeds {
+        source: Inner,
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("line 2: bad separator\nhint: fix it")]
+    struct Inner;
+
+    #[test]
+    fn error_text_shows_each_cause_once() {
+        let embedded = anyhow::Error::new(Embeds { source: Inner });
+        assert_eq!(
+            error_text(&embedded),
+            "`0001_a.up.sql` line 2: bad separator\nhint: fix it"
+        );
+        let wrapped = anyhow::Error::new(Inner).context("cannot lint");
+        assert_eq!(
+            error_text(&wrapped),
+            "cannot lint: line 2: bad separator\nhint: fix it"
+        );
     }
 }

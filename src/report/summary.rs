@@ -12,7 +12,7 @@ use super::event::{Status, WorkspaceLine};
 /// A workspace row the control query returned but wsdb could not use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RejectedLine {
-    /// 0-based row index in the query's result.
+    /// 1-based row number in the query's result.
     pub row: usize,
     pub workspace: Option<String>,
     pub problem: String,

@@ -184,6 +184,18 @@ fn totals_line(report: &RunReport) -> String {
     line
 }
 
+/// The connection-pool counters on one line (`-v`).
+pub fn pool_line(pool: &serde_json::Value) -> String {
+    let Some(counters) = pool.as_object() else {
+        return String::new();
+    };
+    let parts: Vec<String> = counters
+        .iter()
+        .map(|(name, value)| format!("{} {value}", name.replace('_', " ")))
+        .collect();
+    format!("connections: {}\n", parts.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

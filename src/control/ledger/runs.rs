@@ -86,6 +86,7 @@ pub fn local_identity() -> String {
     let user = ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+        .or_else(user_of_this_process)
         .unwrap_or_else(|| "unknown".to_owned());
     let host = ["HOSTNAME", "COMPUTERNAME"]
         .iter()
@@ -98,6 +99,25 @@ pub fn local_identity() -> String {
         })
         .unwrap_or_else(|| "unknown".to_owned());
     format!("{user}@{host}")
+}
+
+/// The login name of this process's user from `/proc` and `/etc/passwd`
+/// (containers and Kubernetes pods often run without `USER`).
+fn user_of_this_process() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd
+        .lines()
+        .map(|line| line.split(':').collect::<Vec<_>>())
+        .find(|fields| fields.get(2) == Some(&uid.as_str()))
+        .and_then(|fields| fields.first().map(|name| (*name).to_owned()))
+        .or(Some(format!("uid{uid}")))
 }
 
 /// The summary columns of runs with their per-status counts; a macro so that

@@ -23,7 +23,10 @@ use wsdb::engine::mssql::quote_identifier;
 use wsdb::workspace::{Location, Workspace};
 
 const USER: &str = "wsdb";
-const PASSWORD: &str = "wsdb-test-password";
+/// The test server's login password: the suite's secret canary. No test's
+/// output, log or ledger row may contain it (`support::project` checks every
+/// command it runs).
+pub const PASSWORD: &str = super::CANARY_PASSWORD;
 
 /// The program name every test connection reports (`application_name`):
 /// a real server's session count is filtered on it.
@@ -172,6 +175,23 @@ impl WorkspaceServer {
         }
     }
 
+    /// The login password in use: the canary on the test server, the URL's
+    /// password on a real one. It must never appear in any output.
+    pub fn password(&self) -> String {
+        match &self.backend {
+            Backend::Test(_) => PASSWORD.to_owned(),
+            Backend::Real(real) => real.password.clone(),
+        }
+    }
+
+    /// The login name in use.
+    pub fn user(&self) -> String {
+        match &self.backend {
+            Backend::Test(_) => USER.to_owned(),
+            Backend::Real(real) => real.user.clone(),
+        }
+    }
+
     /// `[mssql]` settings that log in to this server.
     pub fn mssql_settings(&self) -> MssqlSettings {
         let (user, password, encrypt, trust) = match &self.backend {
@@ -199,6 +219,33 @@ impl WorkspaceServer {
             statement_timeout: Duration::from_secs(60),
             application_name: APPLICATION_NAME.to_owned(),
         }
+    }
+
+    /// A plain tiberius connection to `database`, for tests to look at (or
+    /// prepare) a workspace database behind wsdb's back.
+    pub async fn client(&self, database: &str) -> Client<Compat<TcpStream>> {
+        let settings = self.mssql_settings();
+        let mut config = Config::new();
+        config.host(self.host());
+        config.port(self.port());
+        config.database(database);
+        config.application_name("wsdb-it-inspect");
+        config.authentication(AuthMethod::sql_server(self.user(), self.password()));
+        config.encryption(match settings.encrypt {
+            Encrypt::Off => EncryptionLevel::NotSupported,
+            Encrypt::On => EncryptionLevel::On,
+            Encrypt::Required => EncryptionLevel::Required,
+        });
+        if settings.trust_server_certificate || self.is_test_server() {
+            config.trust_cert();
+        }
+        let tcp = TcpStream::connect((self.host().as_str(), self.port()))
+            .await
+            .expect("reach the workspace server");
+        tcp.set_nodelay(true).expect("set TCP_NODELAY");
+        Client::connect(config, tcp.compat_write())
+            .await
+            .expect("log in to the workspace server")
     }
 
     /// Sessions the server counts in `database` right now.

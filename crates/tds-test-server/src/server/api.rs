@@ -159,6 +159,11 @@ impl Server {
         self.core.shared.counters.snapshot()
     }
 
+    /// Starts the peak counters over from the current live counts.
+    pub fn reset_peaks(&self) {
+        self.core.shared.counters.reset_peaks();
+    }
+
     /// Resolves once `predicate` holds for the counters, e.g. after a
     /// client disconnected: `server.wait_for_stats(|s| s.live_connections == 0)`.
     /// Wrap it in a timeout if the condition may never come.

@@ -142,3 +142,59 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for PreloginFraming<S> {
         Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, duplex};
+
+    #[tokio::test]
+    async fn reads_strip_prelogin_headers_until_the_handshake_is_done() {
+        let (mut peer, ours) = duplex(1024);
+        let mut framing = PreloginFraming::new(ours);
+        let mut wire = packet::frame(PacketType::PreLogin, b"hello ", 4096, 0, true);
+        // An empty packet in between is skipped, not taken for end of stream.
+        wire.extend(packet::frame(PacketType::PreLogin, b"", 4096, 0, true));
+        wire.extend(packet::frame(PacketType::PreLogin, b"tls", 4096, 0, true));
+        peer.write_all(&wire).await.unwrap();
+        let mut got = vec![0u8; 9];
+        framing.read_exact(&mut got).await.unwrap();
+        assert_eq!(got, b"hello tls");
+
+        framing.handshake_complete();
+        peer.write_all(b"raw").await.unwrap();
+        let mut raw = [0u8; 3];
+        framing.read_exact(&mut raw).await.unwrap();
+        assert_eq!(&raw, b"raw");
+    }
+
+    #[tokio::test]
+    async fn other_packet_types_during_the_handshake_are_refused() {
+        let (mut peer, ours) = duplex(1024);
+        let mut framing = PreloginFraming::new(ours);
+        peer.write_all(&packet::frame(PacketType::Login7, b"x", 4096, 0, true))
+            .await
+            .unwrap();
+        let mut buf = [0u8; 1];
+        let err = framing.read(&mut buf).await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[tokio::test]
+    async fn writes_are_framed_per_flush_then_pass_through() {
+        let (mut peer, ours) = duplex(1 << 16);
+        let mut framing = PreloginFraming::new(ours);
+        framing.write_all(b"server ").await.unwrap();
+        framing.write_all(b"hello").await.unwrap();
+        framing.flush().await.unwrap();
+        framing.handshake_complete();
+        framing.write_all(b"bare").await.unwrap();
+        framing.flush().await.unwrap();
+        drop(framing);
+        let mut wire = Vec::new();
+        peer.read_to_end(&mut wire).await.unwrap();
+        let mut expected = packet::frame(PacketType::PreLogin, b"server hello", 4096, 0, true);
+        expected.extend_from_slice(b"bare");
+        assert_eq!(wire, expected);
+    }
+}

@@ -107,11 +107,11 @@ impl Encoder<'_> {
                 }
                 Reply::Error(e) => {
                     statement.error = true;
-                    token::error(&mut out, e, self.server, procedure(mode));
+                    // Errors in the statement of `sp_executesql` name no procedure, as
+                    // on SQL Server (it is ad-hoc SQL).
+                    token::error(&mut out, e, self.server, "");
                 }
-                Reply::Info { number, message } => {
-                    info(&mut out, *number, message, self.server, mode)
-                }
+                Reply::Info { number, message } => info(&mut out, *number, message, self.server),
                 Reply::EnvChange(change) => self.env_change(&mut out, change),
                 Reply::ConnectionCut => {
                     return Response {
@@ -147,11 +147,8 @@ impl Encoder<'_> {
 
     fn env_change(&mut self, out: &mut Vec<u8>, change: &EnvChange) {
         match change {
-            EnvChange::Database { old, new } => {
-                token::env_database(out, new, old);
-                let text = format!("Changed database context to '{new}'.");
-                info(out, 5701, &text, self.server, Mode::Batch);
-            }
+            // The engine reports INFO 5701 itself, as its own reply.
+            EnvChange::Database { old, new } => token::env_database(out, new, old),
             EnvChange::BeginTransaction => {
                 let descriptor = self.transactions.begin();
                 token::env_begin_transaction(out, descriptor);
@@ -185,14 +182,7 @@ struct StatementState {
     error: bool,
 }
 
-fn procedure(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Batch => "",
-        Mode::Rpc => "sp_executesql",
-    }
-}
-
-fn info(out: &mut Vec<u8>, number: u32, text: &str, server: &str, mode: Mode) {
+fn info(out: &mut Vec<u8>, number: u32, text: &str, server: &str) {
     token::info(
         out,
         &Message {
@@ -201,7 +191,7 @@ fn info(out: &mut Vec<u8>, number: u32, text: &str, server: &str, mode: Mode) {
             class: 0,
             text,
             server,
-            procedure: procedure(mode),
+            procedure: "",
             line: 1,
         },
     );

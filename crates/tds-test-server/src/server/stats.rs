@@ -92,6 +92,17 @@ impl Counters {
         }
     }
 
+    /// Starts the peaks over from the current live counts, so a test can
+    /// measure the concurrency of one phase.
+    pub(crate) fn reset_peaks(&self) {
+        self.update(|s| {
+            s.peak_connections = s.live_connections;
+            for db in s.databases.values_mut() {
+                db.peak_connections = db.live_connections;
+            }
+        });
+    }
+
     pub(crate) fn login_failed(&self) {
         self.update(|s| s.failed_logins += 1);
     }
@@ -207,6 +218,10 @@ mod tests {
         assert_eq!((snap.live_connections, snap.peak_connections), (1, 2));
         assert_eq!(snap.database("a").live_connections, 0);
         assert_eq!(snap.database("b").live_connections, 0);
+        counters.reset_peaks();
+        let snap = counters.snapshot();
+        assert_eq!((snap.live_connections, snap.peak_connections), (1, 1));
+        assert_eq!(snap.database("a").peak_connections, 0);
         drop(c2);
         assert_eq!(counters.snapshot().live_connections, 0);
     }

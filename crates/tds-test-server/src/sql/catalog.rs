@@ -33,6 +33,18 @@ pub(crate) struct Database {
     pub created: NaiveDateTime,
     /// One permit: held by the session whose SQLite write transaction is open.
     pub writer: Arc<Semaphore>,
+    /// `ALTER DATABASE ... SET` options (upper-case names and values).
+    options: Mutex<BTreeMap<String, String>>,
+}
+
+impl Database {
+    pub fn set_option(&self, name: &str, value: &str) {
+        lock(&self.options).insert(name.to_string(), value.to_string());
+    }
+
+    pub fn option(&self, name: &str) -> Option<String> {
+        lock(&self.options).get(name).cloned()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +63,8 @@ struct Databases {
 #[derive(Debug)]
 pub(crate) struct CatalogInner {
     dir: tempfile::TempDir,
+    /// An empty database file new databases are copied from.
+    template: PathBuf,
     databases: Mutex<Databases>,
     sessions: Mutex<BTreeMap<u16, SessionEntry>>,
     pub locks: AppLocks,
@@ -100,7 +114,7 @@ impl CatalogInner {
         }
         let id = databases.next_id;
         let path = self.dir.path().join(format!("db{id}.sqlite"));
-        storage::create_database_file(&path)?;
+        storage::copy_database_file(&self.template, &path)?;
         databases.next_id = if id == MASTER_ID {
             FIRST_USER_DATABASE_ID
         } else {
@@ -112,6 +126,7 @@ impl CatalogInner {
             path,
             created: Utc::now().naive_utc(),
             writer: Arc::new(Semaphore::new(1)),
+            options: Mutex::new(BTreeMap::new()),
         });
         databases.by_key.insert(key(name), database.clone());
         Ok(database)
@@ -157,8 +172,11 @@ impl Catalog {
             .prefix("tds-test-server-")
             .tempdir()
             .map_err(|e| errors::internal(&format!("cannot create the data directory: {e}")))?;
+        let template = dir.path().join("template.sqlite");
+        storage::create_database_file(&template)?;
         let inner = CatalogInner {
             dir,
+            template,
             databases: Mutex::new(Databases {
                 by_key: HashMap::new(),
                 next_id: MASTER_ID,

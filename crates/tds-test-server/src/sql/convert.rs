@@ -5,11 +5,12 @@
 //! (see `types`): what gets written to SQLite or bound as a parameter.
 //!
 //! The SQLite side calls this through the `tds_cast` function; the executor
-//! calls it for variable assignment. Output to clients is `types::from_sqlite`.
+//! calls it for variable assignment. Output to clients is `values::from_sqlite`.
 
 use rusqlite::types::Value as Lite;
 
-use super::types::{self, DataType, TextKind, format_datetime, parse_datetime};
+use super::types::{DataType, TextKind};
+use super::values::{self, format_datetime, parse_datetime};
 use super::{SqlError, errors};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +64,7 @@ fn to_integer(value: Lite, ty: DataType) -> Result<Lite, SqlError> {
     let number = match &value {
         Lite::Integer(i) => *i,
         Lite::Real(f) => {
-            types::f64_to_i64(*f).ok_or_else(|| errors::arithmetic_overflow(&ty.name()))?
+            values::f64_to_i64(*f).ok_or_else(|| errors::arithmetic_overflow(&ty.name()))?
         }
         Lite::Text(s) => {
             let trimmed = s.trim();
@@ -79,7 +80,7 @@ fn to_integer(value: Lite, ty: DataType) -> Result<Lite, SqlError> {
             return Err(errors::conversion_failed("varbinary", "", &ty.name()));
         }
     };
-    types::integer_value(number, ty)?;
+    values::integer_value(number, ty)?;
     Ok(Lite::Integer(number))
 }
 
@@ -121,11 +122,11 @@ fn to_decimal(value: Lite, precision: u8, scale: u8) -> Result<Lite, SqlError> {
         Lite::Text(s) => s.trim().to_string(),
         Lite::Blob(_) | Lite::Null => return Err(numeric_error("numeric")),
     };
-    let unscaled = types::parse_decimal(&text, scale).ok_or_else(|| numeric_error("numeric"))?;
+    let unscaled = values::parse_decimal(&text, scale).ok_or_else(|| numeric_error("numeric"))?;
     if unscaled.unsigned_abs() >= 10u128.pow(u32::from(precision)) {
         return Err(errors::arithmetic_overflow("numeric"));
     }
-    Ok(types::to_sqlite(&super::Value::Decimal {
+    Ok(values::to_sqlite(&super::Value::Decimal {
         unscaled,
         precision,
         scale,
@@ -158,7 +159,7 @@ fn to_text(
             None => s,
         },
         Lite::Integer(i) => i.to_string(),
-        Lite::Real(f) => types::to_text(rusqlite::types::ValueRef::Real(f)),
+        Lite::Real(f) => values::to_text(rusqlite::types::ValueRef::Real(f)),
         Lite::Blob(b) => String::from_utf8_lossy(&b).into_owned(),
         Lite::Null => return Ok(Lite::Null),
     };

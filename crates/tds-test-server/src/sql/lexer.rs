@@ -82,7 +82,8 @@ impl Lexer<'_> {
                     self.line += 1;
                     self.pos += 1;
                 }
-                c if c.is_whitespace() => self.pos += c.len_utf8(),
+                // A byte-order mark (a file's, sent as is) counts as blank.
+                c if c.is_whitespace() || c == '\u{feff}' => self.pos += c.len_utf8(),
                 '-' if self.starts_with("--") => self.skip_line_comment(),
                 '/' if self.starts_with("/*") => self.skip_block_comment()?,
                 '\'' => self.string(start, line, false)?,

@@ -11,7 +11,8 @@ use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::storage::sqlite_error;
-use super::types::{DataType, format_datetime};
+use super::types::DataType;
+use super::values::format_datetime;
 use super::{SqlError, errors};
 
 pub(crate) const DBO: &str = "dbo";

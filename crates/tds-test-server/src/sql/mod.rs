@@ -1,6 +1,6 @@
 //! The SQL side of the test server: a T-SQL subset executed on one SQLite
-//! database per SQL Server database (see SQL.md for the subset and how it
-//! is translated).
+//! database per SQL Server database. The subset, how it is translated and
+//! how it differs from SQL Server follow (they are the crate's `SQL.md`).
 //!
 //! This module knows nothing of TDS. The protocol layer (`server`) hands it
 //! batch text and typed parameters and turns the [`Reply`] list it gets back
@@ -14,6 +14,7 @@
 //! `storage` the per-database files; `applock` and `sysviews` the
 //! server-wide state queries see.
 
+#![doc = include_str!("../../SQL.md")]
 // Tests may unwrap: a panic is the failure report there.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -34,6 +35,7 @@ mod sysviews;
 mod testkit;
 mod translate;
 mod types;
+mod values;
 
 use std::sync::Arc;
 

@@ -70,7 +70,7 @@ pub(crate) fn sqlite_error(err: &rusqlite::Error) -> SqlError {
     errors::internal(&err.to_string())
 }
 
-/// Creates a new database file with empty metadata.
+/// Creates a database file with empty metadata (the catalog's template).
 pub(crate) fn create_database_file(path: &Path) -> Result<(), SqlError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -84,8 +84,18 @@ pub(crate) fn create_database_file(path: &Path) -> Result<(), SqlError> {
     .map_err(|e| sqlite_error(&e))
 }
 
+/// Creates a database file as a copy of the (closed, checkpointed)
+/// template: far cheaper than running the metadata DDL for each of a
+/// thousand databases.
+pub(crate) fn copy_database_file(template: &Path, path: &Path) -> Result<(), SqlError> {
+    std::fs::copy(template, path)
+        .map(|_| ())
+        .map_err(|e| errors::internal(&format!("cannot create a database file: {e}")))
+}
+
 /// Opens a connection to an existing database file, tuned for many small
-/// sessions: a small page cache, foreign keys enforced like SQL Server.
+/// sessions: a small page cache; recursive triggers for cascading foreign
+/// keys (which are triggers, see `exec::foreign_keys`, so SQLite's own stay off).
 pub(crate) fn open_connection(path: &Path) -> Result<Connection, SqlError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(&e))?;
@@ -101,8 +111,8 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection, SqlError> {
             .map_err(|e| sqlite_error(&e))?;
     }
     conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = OFF; PRAGMA cache_size = -256; \
-         PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = ON; PRAGMA recursive_triggers = OFF;",
+        "PRAGMA synchronous = OFF; PRAGMA cache_size = -256; \
+         PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = ON; PRAGMA recursive_triggers = ON;",
     )
     .map_err(|e| sqlite_error(&e))?;
     conn.set_prepared_statement_cache_capacity(32);

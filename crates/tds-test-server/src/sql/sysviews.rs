@@ -173,6 +173,9 @@ impl SysView {
                 ("collation_name", SYSNAME),
                 ("state", DataType::TinyInt),
                 ("state_desc", nvarchar(60)),
+                ("is_read_committed_snapshot_on", DataType::Bit),
+                ("snapshot_isolation_state", DataType::TinyInt),
+                ("recovery_model_desc", nvarchar(60)),
             ],
             SysView::Sessions => vec![
                 ("session_id", DataType::SmallInt),
@@ -330,18 +333,27 @@ fn databases(translator: &mut Translator<'_>) -> Result<String, SqlError> {
         .databases()
         .iter()
         .map(|d| {
+            let on =
+                |option: &str| Lite::Integer(i64::from(d.option(option).as_deref() == Some("ON")));
+            let level = d
+                .option("COMPATIBILITY_LEVEL")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(160);
             vec![
                 text(&d.name),
                 Lite::Integer(i64::from(d.id)),
-                text(&super::types::format_datetime(&d.created)),
-                Lite::Integer(160),
+                text(&super::values::format_datetime(&d.created)),
+                Lite::Integer(level),
                 text("SQL_Latin1_General_CP1_CI_AS"),
                 Lite::Integer(0),
                 text("ONLINE"),
+                on("READ_COMMITTED_SNAPSHOT"),
+                on("ALLOW_SNAPSHOT_ISOLATION"),
+                text(&d.option("RECOVERY").unwrap_or_else(|| "FULL".into())),
             ]
         })
         .collect();
-    values(translator, rows, 7)
+    values(translator, rows, 10)
 }
 
 fn sessions(translator: &mut Translator<'_>) -> Result<String, SqlError> {
@@ -355,7 +367,7 @@ fn sessions(translator: &mut Translator<'_>) -> Result<String, SqlError> {
         .map(|s| {
             vec![
                 Lite::Integer(i64::from(s.info.spid)),
-                text(&super::types::format_datetime(&s.login_time)),
+                text(&super::values::format_datetime(&s.login_time)),
                 text(&s.info.host),
                 text(&s.info.program),
                 text(&s.info.login),

@@ -43,3 +43,27 @@ async fn applock_release_lets_the_next_session_in() {
     assert_eq!(scalar_i32(&mut first, released).await.unwrap(), Some(0));
     assert_eq!(scalar_i32(&mut second, TRY_LOCK).await.unwrap(), Some(0));
 }
+
+#[tokio::test]
+async fn a_cancelled_wait_gives_up_the_queue_and_keeps_the_session() {
+    let server = start(&["acme"]).await;
+    let mut holder = connect(&server, "acme").await;
+    let mut waiter = connect(&server, "acme").await;
+    assert_eq!(scalar_i32(&mut holder, TRY_LOCK).await.unwrap(), Some(0));
+    let batches = server.stats().batches;
+    {
+        let wait = waiter.simple_query(WAIT_FOR_LOCK);
+        tokio::pin!(wait);
+        tokio::select! {
+            result = &mut wait => panic!("the wait finished: {:?}", result.err()),
+            () = server.wait_for_stats(|s| s.batches > batches) => {}
+        }
+    }
+    waiter.cancel_query().await.unwrap();
+    assert_eq!(scalar_i32(&mut waiter, "SELECT 5").await.unwrap(), Some(5));
+    // The holder still has it; once it lets go, the former waiter gets it.
+    assert_eq!(scalar_i32(&mut waiter, TRY_LOCK).await.unwrap(), Some(-1));
+    drop(holder);
+    server.wait_for_stats(|s| s.live_connections == 1).await;
+    assert_eq!(scalar_i32(&mut waiter, TRY_LOCK).await.unwrap(), Some(0));
+}

@@ -119,3 +119,44 @@ async fn stop_closes_connections_and_the_listener() {
     assert_eq!(server.stats().live_connections, 0);
     assert!(tokio::net::TcpStream::connect(server.addr()).await.is_err());
 }
+
+#[tokio::test]
+async fn create_database_over_tds_then_log_in_to_it() {
+    let server = start(&[]).await;
+    let mut admin = connect_with(config(&server, None)).await.unwrap();
+    batch(&mut admin, "CREATE DATABASE tenant_42")
+        .await
+        .unwrap();
+    assert!(server.has_database("tenant_42"));
+    let err = batch(&mut admin, "CREATE DATABASE tenant_42")
+        .await
+        .unwrap_err();
+    assert_eq!(server_code(&err), Some(1801), "{err}");
+    let mut tenant = connect(&server, "tenant_42").await;
+    assert_eq!(
+        scalar_string(&mut tenant, "SELECT DB_NAME()")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("tenant_42")
+    );
+}
+
+#[tokio::test]
+async fn the_session_knows_who_logged_in() {
+    let server = start(&["acme"]).await;
+    let mut client = connect(&server, "acme").await;
+    let row = client
+        .simple_query(
+            "SELECT login_name, program_name, host_name FROM sys.dm_exec_sessions WHERE session_id = @@SPID",
+        )
+        .await
+        .unwrap()
+        .into_row()
+        .await
+        .unwrap()
+        .expect("our own session");
+    assert_eq!(row.get::<&str, _>(0), Some(USER));
+    assert_eq!(row.get::<&str, _>(1), Some("tds-test-server-tests"));
+    assert!(row.get::<&str, _>(2).is_some_and(|host| !host.is_empty()));
+}

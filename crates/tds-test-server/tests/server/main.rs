@@ -6,6 +6,7 @@
 
 mod applock;
 mod attention;
+mod binary;
 mod faults;
 mod login;
 mod queries;

@@ -39,4 +39,9 @@ async fn concurrent_connections_over_many_databases() {
     assert_eq!(stats.logins, CONNECTIONS as u64);
     drop(clients);
     server.wait_for_stats(|s| s.live_connections == 0).await;
+    server.reset_peaks();
+    let _one = connect(&server, "ws_0000").await;
+    let stats = server.stats();
+    assert_eq!(stats.peak_connections, 1);
+    assert_eq!(stats.database("ws_0000").peak_connections, 1);
 }

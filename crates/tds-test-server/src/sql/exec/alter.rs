@@ -11,12 +11,15 @@ use super::super::storage::{quote, sqlite_error};
 use super::super::translate::Env;
 use super::super::types::DataType;
 use super::super::{SqlError, errors};
-use super::ddl::{add_constraint, check_columns, existing_table, new_column};
+use super::constraints::{add_constraint, check_columns, new_column};
+use super::ddl::existing_table;
+use super::foreign_keys;
 use super::schema::{CopiedColumn, rebuild_table};
 use super::sqlite_errors::{ErrorContext, map_sqlite_error};
 
 pub(super) fn alter_table(env: &Env<'_>, alter: &AlterTable) -> Result<(), SqlError> {
     let mut table = existing_table(env, &alter.table)?;
+    let parents_before = foreign_keys::parents(env.conn, table.object_id)?;
     match &alter.action {
         AlterAction::AddColumns(defs) => add_columns(env, &mut table, defs)?,
         AlterAction::AddConstraints(constraints) => {
@@ -38,7 +41,18 @@ pub(super) fn alter_table(env: &Env<'_>, alter: &AlterTable) -> Result<(), SqlEr
             alter_column(env, &mut table, name, *ty, *nullable)?;
         }
     }
-    rebuild(env, &table, &alter.action)
+    rebuild(env, &table, &alter.action)?;
+    let database = env.session.database();
+    foreign_keys::check_rows(env.conn, database, &table)?;
+    let mut touched = parents_before;
+    touched.extend(foreign_keys::parents(env.conn, table.object_id)?);
+    touched.push(table.object_id);
+    touched.sort_unstable();
+    touched.dedup();
+    for id in touched {
+        foreign_keys::refresh(env.conn, database, id)?;
+    }
+    Ok(())
 }
 
 fn add_columns(env: &Env<'_>, table: &mut TableInfo, defs: &[ColumnDef]) -> Result<(), SqlError> {

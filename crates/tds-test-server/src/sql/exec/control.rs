@@ -34,6 +34,31 @@ const INERT_OPTIONS: &[&str] = &[
     "NOCOUNT_LOG",
 ];
 
+/// ALTER DATABASE options accepted (and shown in sys.databases).
+const DATABASE_OPTIONS: &[&str] = &[
+    "READ_COMMITTED_SNAPSHOT",
+    "ALLOW_SNAPSHOT_ISOLATION",
+    "RECOVERY",
+    "AUTO_CLOSE",
+    "AUTO_SHRINK",
+    "AUTO_CREATE_STATISTICS",
+    "AUTO_UPDATE_STATISTICS",
+    "AUTO_UPDATE_STATISTICS_ASYNC",
+    "PAGE_VERIFY",
+    "COMPATIBILITY_LEVEL",
+    "MULTI_USER",
+    "ANSI_NULLS",
+    "ANSI_PADDING",
+    "ANSI_WARNINGS",
+    "ARITHABORT",
+    "QUOTED_IDENTIFIER",
+    "CONCAT_NULL_YIELDS_NULL",
+    "NUMERIC_ROUNDABORT",
+    "TRUSTWORTHY",
+    "DELAYED_DURABILITY",
+    "TARGET_RECOVERY_TIME",
+];
+
 /// Options whose ON the test server cannot honour.
 const UNSUPPORTED_WHEN_ON: &[&str] = &[
     "IMPLICIT_TRANSACTIONS",
@@ -92,6 +117,10 @@ impl Batch<'_> {
                 self.session.catalog().create_database(name)?;
                 Ok(None)
             }
+            StmtKind::AlterDatabase { name, options } => {
+                self.alter_database(name.as_deref(), options)?;
+                Ok(None)
+            }
             StmtKind::BeginTran => {
                 if self.session.begin_transaction() {
                     self.replies
@@ -119,6 +148,35 @@ impl Batch<'_> {
             ))
             .into()),
         }
+    }
+
+    /// ALTER DATABASE ... SET: options are recorded (sys.databases shows
+    /// them) but change nothing; SQLite's WAL readers already see committed
+    /// snapshots, as READ_COMMITTED_SNAPSHOT ON does.
+    fn alter_database(
+        &mut self,
+        name: Option<&str>,
+        options: &[(String, String)],
+    ) -> Result<(), SqlError> {
+        if self.session.in_transaction() {
+            return Err(errors::not_in_transaction("ALTER DATABASE"));
+        }
+        let database = match name {
+            None => self.session.catalog().database(self.session.database()),
+            Some(name) => self.session.catalog().database(name),
+        }
+        .ok_or_else(|| errors::database_missing(name.unwrap_or_default()))?;
+        for (option, _) in options {
+            if !DATABASE_OPTIONS.contains(&option.as_str()) {
+                return Err(errors::not_supported(&format!(
+                    "ALTER DATABASE ... SET {option}"
+                )));
+            }
+        }
+        for (option, value) in options {
+            database.set_option(option, value);
+        }
+        Ok(())
     }
 
     fn set_variable(

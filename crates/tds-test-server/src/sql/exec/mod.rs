@@ -16,9 +16,12 @@
 //! runtime error but RAISERROR ends the batch and rolls back.
 
 mod alter;
+mod constraints;
 mod control;
 mod ddl;
 mod dml;
+mod foreign_keys;
+mod indexes;
 mod procs;
 mod program;
 mod query;

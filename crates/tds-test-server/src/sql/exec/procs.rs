@@ -14,7 +14,8 @@ use super::super::convert;
 use super::super::metadata;
 use super::super::parser::parse_batch;
 use super::super::translate::{Variable, Variables};
-use super::super::types::{self, DataType};
+use super::super::types::DataType;
+use super::super::values;
 use super::super::{SqlError, errors};
 use super::{Batch, Failure, Interrupt};
 
@@ -38,7 +39,7 @@ impl Args {
         self.get(name, position).map(|v| {
             v.and_then(|v| match v {
                 Lite::Null => None,
-                other => Some(types::to_text(other.into())),
+                other => Some(values::to_text(other.into())),
             })
         })
     }
@@ -184,7 +185,7 @@ impl Batch<'_> {
                     message: message.into(),
                 });
             }
-            Some(Some(value)) => types::to_text(value.into()),
+            Some(Some(value)) => values::to_text(value.into()),
         };
         let Some(Some(mode)) = args.text("lockmode", 1) else {
             return Ok(-999);
@@ -278,7 +279,7 @@ impl Batch<'_> {
                 .cloned()
                 .unwrap_or(Lite::Null);
             let converted = convert::convert(raw, *ty, &convert::Mode::Cast, None)?;
-            let value = types::from_sqlite((&converted).into(), *ty)?;
+            let value = values::from_sqlite((&converted).into(), *ty)?;
             vars.insert(
                 name.clone(),
                 Variable {

@@ -7,7 +7,8 @@ use rusqlite::types::Value as Lite;
 use super::super::ast::{BinaryOp, Expr, Query};
 use super::super::convert::{self, Mode};
 use super::super::translate::{QueryOut, Translated, Translator};
-use super::super::types::{self, DataType};
+use super::super::types::DataType;
+use super::super::values;
 use super::super::{Column, Reply, SqlError, Value, errors};
 use super::sqlite_errors::{ErrorContext, map_sqlite_error};
 use super::{Batch, Failure};
@@ -105,7 +106,7 @@ impl Batch<'_> {
         let stored = match variable.ty {
             Some(ty) => {
                 let converted = convert::convert(value, ty, &Mode::Cast, None)?;
-                types::from_sqlite((&converted).into(), ty)?
+                values::from_sqlite((&converted).into(), ty)?
             }
             None => guess_value(&value),
         };
@@ -155,7 +156,7 @@ impl Batch<'_> {
         let (value, _) = self.evaluate(expr)?;
         Ok(match value {
             Lite::Null => None,
-            other => Some(types::to_text((&other).into())),
+            other => Some(values::to_text((&other).into())),
         })
     }
 
@@ -228,7 +229,7 @@ pub(super) fn result_set(
         .map(|row| {
             row.iter()
                 .zip(&types)
-                .map(|(value, ty)| types::from_sqlite(value.into(), *ty))
+                .map(|(value, ty)| values::from_sqlite(value.into(), *ty))
                 .collect::<Result<Vec<_>, _>>()
         })
         .collect::<Result<Vec<_>, _>>()?;

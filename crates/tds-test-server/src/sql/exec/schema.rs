@@ -3,10 +3,11 @@
 //! identity triggers, and the rebuild that ALTER TABLE needs because SQLite
 //! cannot add or drop constraints in place.
 //!
-//! Rebuild: rename the old table away with legacy renaming (so other tables'
-//! foreign keys keep pointing at the name), create the new definition under
-//! the real name, copy the rows (converting changed columns), drop the old
-//! table, recreate indexes and triggers. All inside the statement's
+//! Rebuild: rename the old table away with legacy renaming (so triggers of
+//! other tables keep naming the table, not its temporary name), create the
+//! new definition under the real name, copy the rows (converting changed
+//! columns), drop the old table, recreate indexes and identity triggers; the
+//! caller then refreshes foreign-key triggers (`foreign_keys`). All inside the statement's
 //! savepoint, so a failure (a NOT NULL column added to a non-empty table, a
 //! new constraint the data violates) leaves nothing changed.
 
@@ -16,14 +17,14 @@ use super::super::metadata::{self, ConstraintInfo, ConstraintKind, TableInfo};
 use super::super::storage::{quote, quote_str, sqlite_error};
 use super::super::types::DataType;
 use super::super::{SqlError, errors};
+use super::foreign_keys;
 
 /// The SQLite `CREATE TABLE` for a table under `sqlite_name`.
 pub(crate) fn create_table_sql(
-    conn: &Connection,
     table: &TableInfo,
     constraints: &[ConstraintInfo],
     sqlite_name: &str,
-) -> Result<String, SqlError> {
+) -> String {
     let mut items = Vec::new();
     for column in &table.columns {
         let mut item = format!("{} {}", quote(&column.name), column.ty.decl());
@@ -40,14 +41,8 @@ pub(crate) fn create_table_sql(
         }
         items.push(item);
     }
-    for constraint in constraints {
-        items.push(constraint_sql(conn, table, constraint)?);
-    }
-    Ok(format!(
-        "CREATE TABLE {} ({})",
-        quote(sqlite_name),
-        items.join(", ")
-    ))
+    items.extend(constraints.iter().filter_map(constraint_sql));
+    format!("CREATE TABLE {} ({})", quote(sqlite_name), items.join(", "))
 }
 
 fn column_list(columns: &[String]) -> String {
@@ -58,13 +53,10 @@ fn column_list(columns: &[String]) -> String {
         .join(", ")
 }
 
-fn constraint_sql(
-    conn: &Connection,
-    table: &TableInfo,
-    constraint: &ConstraintInfo,
-) -> Result<String, SqlError> {
+/// A constraint's clause in CREATE TABLE; `None` for foreign keys.
+fn constraint_sql(constraint: &ConstraintInfo) -> Option<String> {
     let name = quote(&constraint.name);
-    Ok(match constraint.kind {
+    Some(match constraint.kind {
         ConstraintKind::PrimaryKey => format!(
             "CONSTRAINT {name} PRIMARY KEY ({})",
             column_list(&constraint.columns)
@@ -77,30 +69,8 @@ fn constraint_sql(
             "CONSTRAINT {name} CHECK ({})",
             constraint.check_sql.as_deref().unwrap_or("1")
         ),
-        ConstraintKind::ForeignKey => {
-            let parent = match constraint.ref_table_id {
-                Some(id) if id == table.object_id => table.sqlite_name(),
-                Some(id) => metadata::load_table_by_id(conn, id)?
-                    .map(|t| t.sqlite_name())
-                    .ok_or_else(|| errors::internal("a foreign key's table is gone"))?,
-                None => return Err(errors::internal("a foreign key without a table")),
-            };
-            let mut sql = format!(
-                "CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({})",
-                column_list(&constraint.columns),
-                quote(&parent),
-                column_list(&constraint.ref_columns)
-            );
-            for (event, action) in [
-                ("DELETE", &constraint.on_delete),
-                ("UPDATE", &constraint.on_update),
-            ] {
-                if !action.is_empty() && action != "NO ACTION" {
-                    sql.push_str(&format!(" ON {event} {action}"));
-                }
-            }
-            sql
-        }
+        // Enforced by triggers: see `foreign_keys`.
+        ConstraintKind::ForeignKey => return None,
     })
 }
 
@@ -134,20 +104,24 @@ pub(crate) fn identity_triggers(table: &TableInfo) -> Vec<String> {
 }
 
 /// Creates the SQLite table and triggers for a table whose metadata is
-/// already written.
-pub(crate) fn create_table(conn: &Connection, table_id: i64) -> Result<(), SqlError> {
+/// already written (its parents get their foreign-key triggers too).
+pub(crate) fn create_table(
+    conn: &Connection,
+    database: &str,
+    table_id: i64,
+) -> Result<(), SqlError> {
     let table = metadata::load_table_by_id(conn, table_id)?
         .ok_or_else(|| errors::internal("a new table has no metadata"))?;
     let constraints = metadata::load_constraints(conn, table_id)?;
-    let mut sql = vec![create_table_sql(
-        conn,
-        &table,
-        &constraints,
-        &table.sqlite_name(),
-    )?];
+    let mut sql = vec![create_table_sql(&table, &constraints, &table.sqlite_name())];
     sql.extend(identity_triggers(&table));
     conn.execute_batch(&sql.join("; "))
-        .map_err(|e| sqlite_error(&e))
+        .map_err(|e| sqlite_error(&e))?;
+    foreign_keys::refresh(conn, database, table_id)?;
+    for parent in foreign_keys::parents(conn, table_id)? {
+        foreign_keys::refresh(conn, database, parent)?;
+    }
+    Ok(())
 }
 
 /// A column copied into the rebuilt table: its new metadata and the old
@@ -178,8 +152,7 @@ pub(crate) fn rebuild_table(
         .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL")?
         .query_map([&name], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let create = create_table_sql(conn, &table, &constraints, &name)
-        .map_err(|e| rusqlite::Error::InvalidParameterName(e.message))?;
+    let create = create_table_sql(&table, &constraints, &name);
     // Existing rows: kept columns are converted to their (maybe new) type;
     // new nullable columns are NULL, as in SQL Server without WITH VALUES;
     // new NOT NULL columns are left out so their default applies (or the
@@ -222,25 +195,5 @@ pub(crate) fn rebuild_table(
     let mut rest = vec![format!("DROP TABLE {}", quote(&old))];
     rest.extend(indexes);
     rest.extend(identity_triggers(&table));
-    conn.execute_batch(&rest.join("; "))?;
-    foreign_key_check(conn, &name)
-}
-
-/// Fails when rows of `table` violate one of its foreign keys.
-fn foreign_key_check(conn: &Connection, table: &str) -> Result<(), rusqlite::Error> {
-    let violations: i64 = conn.query_row(
-        &format!(
-            "SELECT count(*) FROM pragma_foreign_key_check({})",
-            quote_str(table)
-        ),
-        [],
-        |r| r.get(0),
-    )?;
-    if violations > 0 {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
-            Some("FOREIGN KEY constraint failed".into()),
-        ));
-    }
-    Ok(())
+    conn.execute_batch(&rest.join("; "))
 }

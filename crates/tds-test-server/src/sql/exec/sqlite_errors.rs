@@ -41,6 +41,9 @@ pub(crate) fn map_sqlite_error(err: &rusqlite::Error, context: &ErrorContext<'_>
     if let Some(name) = message.strip_prefix("ambiguous column name: ") {
         return errors::ambiguous_column(name.rsplit('.').next().unwrap_or(name));
     }
+    if message.starts_with("misuse of aggregate") {
+        return errors::aggregate_misplaced();
+    }
     if message.contains("integer overflow") {
         return errors::arithmetic_overflow("bigint");
     }
@@ -57,10 +60,10 @@ fn constraint_error(message: &str, context: &ErrorContext<'_>) -> SqlError {
     }
     if let Some(rest) = message.strip_prefix("NOT NULL constraint failed: ") {
         let column = rest.rsplit('.').next().unwrap_or(rest);
-        let verb = if context.verb == "UPDATE" {
-            "UPDATE"
-        } else {
+        let verb = if context.verb == "INSERT" {
             "INSERT"
+        } else {
+            "UPDATE"
         };
         return errors::null_not_allowed(
             column,
@@ -74,9 +77,6 @@ fn constraint_error(message: &str, context: &ErrorContext<'_>) -> SqlError {
             context.database
         );
         return errors::constraint_conflict(context.verb, "CHECK", name, &detail);
-    }
-    if message.starts_with("FOREIGN KEY constraint failed") {
-        return foreign_key_error(context, &table_name);
     }
     errors::internal(message)
 }
@@ -152,50 +152,4 @@ fn unique_index(conn: &Connection, table: &TableInfo, columns: &[String]) -> Opt
         }
     }
     None
-}
-
-/// SQLite does not say which foreign key failed: name the table's own
-/// foreign key for INSERT/UPDATE, a referencing one for DELETE.
-fn foreign_key_error(context: &ErrorContext<'_>, table_name: &str) -> SqlError {
-    let Some(table) = context.table else {
-        return errors::constraint_conflict(context.verb, "FOREIGN KEY", "", "");
-    };
-    let own = metadata::load_constraints(context.conn, table.object_id).unwrap_or_default();
-    let own_fk = own.iter().find(|c| c.kind == ConstraintKind::ForeignKey);
-    if context.verb != "DELETE"
-        && let Some(fk) = own_fk
-    {
-        let parent = fk
-            .ref_table_id
-            .and_then(|id| metadata::load_table_by_id(context.conn, id).ok().flatten());
-        let detail = format!(
-            "The conflict occurred in database \"{}\", table \"{}\", column '{}'.",
-            context.database,
-            parent.map(|p| p.display()).unwrap_or_default(),
-            fk.ref_columns.first().map_or("", String::as_str)
-        );
-        return errors::constraint_conflict(context.verb, "FOREIGN KEY", &fk.name, &detail);
-    }
-    let referencing =
-        metadata::referencing_constraints(context.conn, table.object_id).unwrap_or_default();
-    match referencing.first() {
-        Some(fk) => {
-            let child = metadata::load_table_by_id(context.conn, fk.table_id)
-                .ok()
-                .flatten();
-            let detail = format!(
-                "The conflict occurred in database \"{}\", table \"{}\", column '{}'.",
-                context.database,
-                child.map(|c| c.display()).unwrap_or_default(),
-                fk.columns.first().map_or("", String::as_str)
-            );
-            errors::constraint_conflict(context.verb, "REFERENCE", &fk.name, &detail)
-        }
-        None => errors::constraint_conflict(
-            context.verb,
-            "FOREIGN KEY",
-            "",
-            &format!("The conflict occurred in table \"{table_name}\"."),
-        ),
-    }
 }

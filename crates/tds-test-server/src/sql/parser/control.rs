@@ -7,7 +7,7 @@ use super::super::SqlError;
 use super::super::ast::{Declaration, ExecArg, ExecTarget, Expr, Literal, StmtKind};
 use super::super::lexer::TokenKind;
 use super::Parser;
-use super::query::assignment_operator;
+use super::dml::assignment_operator;
 
 impl Parser<'_> {
     pub(crate) fn declare(&mut self) -> Result<StmtKind, SqlError> {

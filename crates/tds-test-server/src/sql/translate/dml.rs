@@ -70,7 +70,11 @@ impl Translator<'_> {
                 for row in rows {
                     if row.len() != columns.len() {
                         self.pop_scope();
-                        return Err(errors::insert_value_count(row.len() > columns.len()));
+                        return Err(if insert.columns.is_empty() {
+                            errors::column_count_mismatch()
+                        } else {
+                            errors::insert_value_count(row.len() > columns.len())
+                        });
                     }
                     let mut values = Vec::new();
                     for (value, column) in row.iter().zip(&columns) {
@@ -88,6 +92,9 @@ impl Translator<'_> {
             }
             InsertSource::Query(query) => {
                 let out = self.query(query)?;
+                if out.columns.len() != columns.len() && insert.columns.is_empty() {
+                    return Err(errors::column_count_mismatch());
+                }
                 if out.columns.len() != columns.len() {
                     let (number, fewer) = if out.columns.len() < columns.len() {
                         (120, "fewer")
@@ -153,11 +160,16 @@ impl Translator<'_> {
     ) -> Result<String, SqlError> {
         let full = self.full_name(table);
         let mut sets = Vec::new();
+        let mut assigned = Vec::new();
         for assignment in &update.assignments {
             let name = assignment.column.last().map_or("", String::as_str);
             let column = table
                 .column(name)
                 .ok_or_else(|| errors::invalid_column(name))?;
+            if assigned.contains(&column.column_id) {
+                return Err(errors::column_repeated_in_set(&column.name));
+            }
+            assigned.push(column.column_id);
             if column.identity.is_some() {
                 return Err(errors::update_identity(&column.name));
             }

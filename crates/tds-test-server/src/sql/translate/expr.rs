@@ -243,18 +243,13 @@ impl Translator<'_> {
     }
 
     fn column(&mut self, parts: &[String]) -> Result<Typed, SqlError> {
+        let name = parts.last().map_or("", String::as_str);
         match self.lookup_column(parts)? {
             Some(found) => Ok(found),
-            None if self.is_inline() => Ok(Typed::new(
-                storage::quote(parts.last().map_or("", String::as_str)),
-                None,
-            )),
-            // Not in any FROM item: an ORDER BY alias, or a missing column
-            // that SQLite will report (mapped to error 207).
-            None => Ok(Typed::new(
-                storage::quote(parts.last().map_or("", String::as_str)),
-                None,
-            )),
+            // Only ORDER BY may name a select-list alias; SQLite would also
+            // take one in WHERE or GROUP BY, where SQL Server says 207.
+            None if self.ordering => Ok(Typed::new(storage::quote(name), None)),
+            None => Err(errors::invalid_column(name)),
         }
     }
 

@@ -10,9 +10,11 @@
 //! expressions prefixed to the statement. This module does not run anything:
 //! `exec` prepares and steps what it returns.
 
+mod catalog;
 mod dml;
 mod expr;
 mod functions;
+mod grouping;
 mod query;
 
 use std::collections::HashMap;
@@ -122,6 +124,8 @@ pub(crate) struct Translator<'a> {
     scopes: Vec<Vec<Source>>,
     tables: HashMap<(String, String), Option<Arc<TableInfo>>>,
     inline: bool,
+    /// True while translating ORDER BY, where select-list aliases count.
+    ordering: bool,
 }
 
 impl<'a> Translator<'a> {
@@ -135,6 +139,7 @@ impl<'a> Translator<'a> {
             scopes: Vec::new(),
             tables: HashMap::new(),
             inline: false,
+            ordering: false,
         }
     }
 
@@ -159,7 +164,7 @@ impl<'a> Translator<'a> {
     }
 
     pub fn bind_value(&mut self, value: &Value) -> Result<String, SqlError> {
-        self.bind(super::types::to_sqlite(value))
+        self.bind(super::values::to_sqlite(value))
     }
 
     /// Wraps `body` with the system views and CTEs it uses.
@@ -198,10 +203,28 @@ impl<'a> Translator<'a> {
         self.scopes.pop();
     }
 
-    pub fn add_source(&mut self, source: Source) {
+    /// Adds a FROM item; error 1011 when its name is already exposed.
+    pub fn add_source(&mut self, source: Source) -> Result<(), SqlError> {
         if let Some(scope) = self.scopes.last_mut() {
+            if scope
+                .iter()
+                .any(|s| s.exposed.eq_ignore_ascii_case(&source.exposed))
+            {
+                let message = format!(
+                    "The correlation name '{}' is specified multiple times in a FROM clause.",
+                    source.exposed
+                );
+                return Err(SqlError {
+                    number: 1011,
+                    state: 1,
+                    class: 16,
+                    line: 0,
+                    message,
+                });
+            }
             scope.push(source);
         }
+        Ok(())
     }
 
     /// Resolves a table name as FROM, INSERT or UPDATE see it: a CTE, a
@@ -361,3 +384,6 @@ fn inline_literal(value: &Lite) -> Result<String, SqlError> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests;

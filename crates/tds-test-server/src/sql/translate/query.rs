@@ -71,7 +71,7 @@ impl Translator<'_> {
             QueryBody::Select(select) => {
                 let part = self.select(select)?;
                 // The select's FROM stays in scope for ORDER BY.
-                let order = self.order_by(query)?;
+                let order = self.order_by(query, part.columns.len())?;
                 self.pop_scope();
                 (
                     format!("{}{order}", part.sql),
@@ -82,7 +82,7 @@ impl Translator<'_> {
             }
             body => {
                 let (sql, columns) = self.set_body(body)?;
-                let order = self.order_by(query)?;
+                let order = self.order_by(query, columns.len())?;
                 (format!("{sql}{order}"), columns, Vec::new(), None)
             }
         };
@@ -119,13 +119,32 @@ impl Translator<'_> {
         self.query(query)
     }
 
-    fn order_by(&mut self, query: &Query) -> Result<String, SqlError> {
+    fn order_by(&mut self, query: &Query, width: usize) -> Result<String, SqlError> {
         if query.order_by.is_empty() {
             return Ok(String::new());
         }
         let mut terms = Vec::new();
         for item in &query.order_by {
-            let term = self.expr(&item.expr)?;
+            if let super::super::ast::Expr::Literal(super::super::ast::Literal::Number(text)) =
+                &item.expr
+                && let Ok(position) = text.parse::<usize>()
+                && !(1..=width).contains(&position)
+            {
+                let message = format!(
+                    "The ORDER BY position number {position} is out of range of the number of items in the select list."
+                );
+                return Err(SqlError {
+                    number: 108,
+                    state: 1,
+                    class: 15,
+                    line: 0,
+                    message,
+                });
+            }
+            self.ordering = true;
+            let term = self.expr(&item.expr);
+            self.ordering = false;
+            let term = term?;
             terms.push(format!(
                 "{}{}",
                 term.sql,
@@ -190,6 +209,7 @@ impl Translator<'_> {
         for table in &select.from {
             from_parts.push(self.table_ref(table)?);
         }
+        self.check_grouping(select)?;
         let mut items = Vec::new();
         let mut columns = Vec::new();
         let mut assigns = Vec::new();
@@ -368,7 +388,7 @@ impl Translator<'_> {
                     exposed: exposed.clone(),
                     qualified,
                     columns,
-                });
+                })?;
                 Ok(format!(
                     "{} AS {}",
                     storage::quote(&sqlite_name),
@@ -408,7 +428,7 @@ impl Translator<'_> {
                     exposed: alias.clone(),
                     qualified: None,
                     columns,
-                });
+                })?;
                 Ok(format!("({}) AS {}", out.sql, storage::quote(alias)))
             }
             TableRef::Join {

@@ -276,3 +276,72 @@ async fn nocount_hides_row_counts_and_print_is_a_message() {
             .any(|reply| matches!(reply, Reply::Info { number: 0, .. }))
     );
 }
+
+#[tokio::test]
+async fn odd_input_never_panics_and_always_answers() {
+    let (_catalog, mut s) = session();
+    ok(&mut s, "CREATE TABLE t (id INT, name NVARCHAR(10))").await;
+    let inputs = [
+        "",
+        "   ",
+        "-- only a comment",
+        "/* */",
+        ";;;",
+        "(",
+        ")",
+        "SELECT",
+        "SELECT (((1",
+        "SELECT 1 +* 2",
+        "SELECT 'é' + N'字' AS ünïcode",
+        "SELECT [a]]b] = 1",
+        "SELECT \u{1}",
+        "INSERT",
+        "INSERT t",
+        "UPDATE t SET",
+        "DELETE",
+        "IF",
+        "IF 1 = 1",
+        "BEGIN",
+        "END",
+        "WHILE 1 = 0",
+        "EXEC",
+        "EXEC (",
+        "DECLARE",
+        "DECLARE @x",
+        "SET @",
+        "SELECT @",
+        "SELECT @@",
+        "CREATE TABLE",
+        "CREATE TABLE x (",
+        "ALTER TABLE t ADD",
+        "DROP",
+        "SELECT * FROM t WHERE name LIKE '[' ",
+        "SELECT * FROM t WHERE name LIKE '[a-'",
+        "SELECT 1/0.0",
+        "SELECT CAST('2024-13-45' AS DATE)",
+        "SELECT DATEADD(nope, 1, GETDATE())",
+        "SELECT CONVERT(INT, 'x', 999)",
+        "WAITFOR DELAY NULL",
+        "THROW NULL, NULL, NULL",
+        "RAISERROR(NULL, NULL, NULL)",
+        "SELECT 99999999999999999999999999999999999999999",
+        "SELECT TOP (-1) * FROM t",
+        "SELECT * FROM t ORDER BY 5",
+        "SELECT * FROM t t1, t t2, t t1",
+        "EXEC sp_getapplock",
+        "EXEC sp_releaseapplock NULL",
+        "EXEC sp_executesql",
+        "USE",
+        "SELECT N'''",
+    ];
+    for sql in inputs {
+        let replies = s.execute(sql, &[]).await;
+        assert!(!replies.is_empty(), "{sql}");
+        assert!(
+            matches!(replies.last(), Some(Reply::Done { .. })),
+            "{sql}: {replies:?}"
+        );
+    }
+    let r = ok(&mut s, "SELECT COUNT(*) FROM t").await;
+    assert_eq!(r.scalar(), Value::Int(0), "the session is still usable");
+}

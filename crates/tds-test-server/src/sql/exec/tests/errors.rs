@@ -286,3 +286,39 @@ async fn errors_report_the_line_of_their_statement() {
         .await;
     assert_eq!(r.errors()[0].line, 3);
 }
+
+#[tokio::test]
+async fn queries_sqlite_would_accept_but_sql_server_refuses() {
+    let (_catalog, mut s) = with_table().await;
+    ok(&mut s, "ALTER TABLE t ADD name NVARCHAR(10) NULL").await;
+    let cases = [
+        (
+            "SELECT name FROM t GROUP BY id",
+            8120,
+            "Column 't.name' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.",
+        ),
+        ("SELECT name, COUNT(*) FROM t", 8120, ""),
+        ("SELECT * FROM t GROUP BY id", 8120, ""),
+        ("SELECT MAX(id) FROM t HAVING name = 'x'", 8121, ""),
+        (
+            "SELECT * FROM t ORDER BY 3",
+            108,
+            "The ORDER BY position number 3 is out of range of the number of items in the select list.",
+        ),
+        (
+            "SELECT * FROM t a, t a",
+            1011,
+            "The correlation name 'a' is specified multiple times in a FROM clause.",
+        ),
+    ];
+    for (sql, number, message) in cases {
+        let r = s.execute(sql, &[]).await;
+        assert_eq!(r.error_numbers(), [number], "{sql}");
+        if !message.is_empty() {
+            assert_eq!(r.errors()[0].message, message, "{sql}");
+        }
+    }
+    let r = ok(&mut s, "SELECT name, COUNT(*) AS n, MAX(id) + 1 FROM t GROUP BY name HAVING COUNT(*) > 0 ORDER BY 2").await;
+    assert!(r.rows().is_empty());
+    ok(&mut s, "SELECT id AS x FROM t ORDER BY x").await;
+}

@@ -3,6 +3,11 @@
 
 mod applocks;
 mod basics;
+mod control;
+mod ddl;
 mod errors;
+mod migrations;
+mod scale;
+mod sysviews;
 mod transactions;
 mod wsdb;

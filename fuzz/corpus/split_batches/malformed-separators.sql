@@ -1,0 +1,8 @@
+SELECT 1
+GO x
+SELECT 2
+GO 0
+GO -1
+GO 99999999999
+GO;
+GO /* c */

@@ -1,0 +1,6 @@
+SELECT 1
+GO
+SELECT 'never closed
+GO
+/* open /* nested */
+[bracket

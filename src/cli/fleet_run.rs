@@ -1,0 +1,548 @@
+//! Running one per-workspace job over the selected workspaces: the ledger
+//! run, the reporter, the fleet scheduler, and the conversion of every
+//! outcome into a report line and a ledger record. Commands call [`run`]
+//! with what to do; this module is the loop DESIGN.md promises ("the fleet
+//! is a loop over the engine").
+//!
+//! Ledger writes happen after each workspace's work is committed; a ledger
+//! failure becomes a warning and never undoes workspace work.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::lines;
+use super::online::Online;
+use super::queue::{self, Item, QueueSpec};
+use super::select::Selected;
+use crate::control::{Claim, ControlDb, NewRun, RunId, RunOutcome, local_identity};
+use crate::engine::Engine as _;
+use crate::engine::Session as _;
+use crate::engine::mssql::MssqlEngine;
+use crate::fleet::{FleetEnd, FleetOptions, Interrupt, Source, StopReason, schedule};
+use crate::migrate::execute::{self, ExecEvent, ExecOptions, Operation};
+use crate::migrate::{DownTarget, MigrationSet};
+use crate::pool::WorkspacePools;
+use crate::report::{Event, Reporter, RunReport, Status, WorkspaceLine, summary};
+use crate::workspace::Workspace;
+
+/// What every selected workspace gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// An executor operation on an existing database.
+    Operation(Operation),
+    /// Create the database when missing, then migrate (`provision`).
+    Provision,
+    /// Reach the workspace and check permissions and schema (`--preflight`).
+    Preflight,
+}
+
+/// One fleet run as a command asks for it.
+pub struct RunSpec {
+    pub command: &'static str,
+    pub work: Work,
+    pub fleet: FleetOptions,
+    /// Record the run and every workspace in the ledger.
+    pub ledger: bool,
+    /// Write each workspace's version to the ledger's version cache.
+    pub cache_versions: bool,
+    /// Rollback targets per workspace id, replacing the operation's own
+    /// (`rollback --run ID`).
+    pub per_workspace: Option<HashMap<String, DownTarget>>,
+    /// Cooperative runners sharing one run through the control database.
+    pub queue: Option<QueueSpec>,
+}
+
+/// Runs `spec` over `selected`, reporting through `reporter`.
+pub async fn run(
+    online: &Online,
+    set: Arc<MigrationSet>,
+    selected: Selected,
+    spec: RunSpec,
+    exec: ExecOptions,
+    reporter: &Reporter,
+    interrupt: &Interrupt,
+) -> anyhow::Result<RunReport> {
+    let started_at = Utc::now();
+    let clock = Instant::now();
+    let total = selected.workspaces.len();
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let runner = queue::runner_id();
+    let (run_id, source) = match &spec.queue {
+        Some(queue) => {
+            let run = new_run(spec.command, &online.env.name, &selected);
+            let joined = online.control.start_queue_run(&run, &queue.key).await?;
+            let sink = warnings.clone();
+            let puller = queue::puller(
+                online.control.clone(),
+                joined.id,
+                runner.clone(),
+                queue.lease,
+                selected.workspaces,
+                move |warning| push_warning(&sink, warning),
+            );
+            (Some(joined.id), Source::Pull(puller))
+        }
+        None => {
+            let run_id = if spec.ledger {
+                Some(
+                    start_ledger_run(&online.control, spec.command, &online.env.name, &selected)
+                        .await?,
+                )
+            } else {
+                None
+            };
+            let items = selected
+                .workspaces
+                .into_iter()
+                .map(|workspace| Item {
+                    workspace,
+                    claim: None,
+                })
+                .collect();
+            (run_id, Source::List(items))
+        }
+    };
+    reporter.send(Event::RunStarted {
+        command: spec.command.to_owned(),
+        total,
+        run_id: run_id.map(RunId::get),
+    });
+
+    let job = JobContext {
+        pools: online.pools.clone(),
+        set: set.clone(),
+        work: spec.work,
+        exec: Arc::new(exec),
+        reporter: reporter.clone(),
+        ledger: run_id.map(|id| (online.control.clone(), id)),
+        cache_versions: spec.cache_versions.then(|| online.control.clone()),
+        runner_id: Arc::new(runner),
+        warnings: warnings.clone(),
+        per_workspace: Arc::new(spec.per_workspace.clone().unwrap_or_default()),
+        lease: spec.queue.as_ref().map(|q| q.lease),
+    };
+    let engine = online.pools.engine();
+    let server_of = |item: &Item| {
+        engine
+            .resolve(&item.workspace)
+            .map(|t| engine.server_key(&t))
+            .unwrap_or_default()
+    };
+    let mut finished = Vec::with_capacity(total);
+    let end = schedule::run(
+        source,
+        total,
+        &spec.fleet,
+        interrupt,
+        server_of,
+        |item| job.clone().run(item),
+        |line: &WorkspaceLine| line.status.is_failure(),
+        |line| finished.push(line),
+    )
+    .await;
+    finished.extend(unfinished_lines(&end, reporter));
+
+    if let Some(run_id) = run_id {
+        finish_ledger_run(&online.control, run_id, &spec, &end, &finished, &warnings).await;
+    }
+    summary::sort_lines(&mut finished);
+    let totals = summary::Totals::of(&finished);
+    let versions = summary::version_histogram(&finished);
+    let warnings = warnings.lock().map(|w| w.clone()).unwrap_or_default();
+    Ok(RunReport {
+        schema_version: summary::SCHEMA_VERSION,
+        command: spec.command.to_owned(),
+        env: Some(online.env.name.clone()),
+        run_id: run_id.map(RunId::get),
+        started_at,
+        duration_ms: lines::millis(clock.elapsed()),
+        exit_code: 0,
+        stopped: end.stopped.map(stop_reason),
+        totals,
+        versions,
+        workspaces: finished,
+        rejected_rows: selected.rejected,
+        pool: serde_json::to_value(online.pools.stats()).ok(),
+        warnings,
+    })
+}
+
+fn new_run(command: &str, env: &str, selected: &Selected) -> NewRun {
+    NewRun {
+        command: command.to_owned(),
+        args: recorded_args(),
+        env: env.to_owned(),
+        started_by: local_identity(),
+        wsdb_version: env!("CARGO_PKG_VERSION").to_owned(),
+        selection: selected.workspaces.iter().map(|w| w.id.clone()).collect(),
+    }
+}
+
+async fn start_ledger_run(
+    control: &ControlDb,
+    command: &str,
+    env: &str,
+    selected: &Selected,
+) -> anyhow::Result<RunId> {
+    let run = new_run(command, env, selected);
+    control.start_run(&run).await.map_err(|err| {
+        anyhow::Error::new(err).context("cannot record the run in the control database's ledger (pass `--no-ledger` to run without it)")
+    })
+}
+
+/// The command line as the ledger keeps it: URLs lose their passwords.
+fn recorded_args() -> Vec<String> {
+    std::env::args()
+        .skip(1)
+        .map(|arg| crate::config::redact_url(&arg))
+        .collect()
+}
+
+/// Everything one workspace's task needs; cheap to clone (all shared).
+#[derive(Clone)]
+struct JobContext {
+    pools: WorkspacePools<MssqlEngine>,
+    set: Arc<MigrationSet>,
+    work: Work,
+    exec: Arc<ExecOptions>,
+    reporter: Reporter,
+    ledger: Option<(ControlDb, RunId)>,
+    cache_versions: Option<ControlDb>,
+    runner_id: Arc<String>,
+    warnings: Arc<Mutex<Vec<String>>>,
+    per_workspace: Arc<HashMap<String, DownTarget>>,
+    /// The claim lease in queue mode.
+    lease: Option<Duration>,
+}
+
+impl JobContext {
+    async fn run(self, item: Item) -> WorkspaceLine {
+        let started_at = Utc::now();
+        let clock = Instant::now();
+        let workspace = &item.workspace;
+        self.reporter.send(Event::WorkspaceStarted {
+            workspace: workspace.id.to_string(),
+        });
+        let work = async {
+            match self.work {
+                Work::Provision => self.provision(workspace).await,
+                Work::Operation(operation) => self.operate(workspace, operation).await,
+                Work::Preflight => self.preflight(workspace).await,
+            }
+        };
+        let mut line = match (&item.claim, self.ledger.as_ref(), self.lease) {
+            (Some(claim), Some((control, _)), Some(lease)) => {
+                let warnings = self.warnings.clone();
+                let renewing =
+                    queue::keep_renewing(control.clone(), claim.clone(), lease, move |w| {
+                        push_warning(&warnings, w)
+                    });
+                tokio::select! {
+                    line = work => line,
+                    () = renewing => unreachable_renewal().await,
+                }
+            }
+            _ => work.await,
+        };
+        let elapsed = clock.elapsed();
+        line.duration_ms = lines::millis(elapsed);
+        self.record(&line, item.claim.as_ref(), started_at, elapsed)
+            .await;
+        self.reporter.send(Event::WorkspaceFinished(line.clone()));
+        line
+    }
+
+    async fn operate(&self, workspace: &Workspace, mut operation: Operation) -> WorkspaceLine {
+        if let (Operation::Rollback { target, .. }, Some(own)) = (
+            &mut operation,
+            self.per_workspace.get(workspace.id.as_str()),
+        ) {
+            *target = *own;
+        }
+        let mut session = match self.pools.acquire(workspace).await {
+            Ok(session) => session,
+            Err(err) => return lines::from_pool_error(workspace, &err),
+        };
+        let report = execute::run(
+            &mut *session,
+            &self.set,
+            &operation,
+            &self.exec,
+            self.forward(workspace),
+        )
+        .await;
+        if report.session_reusable {
+            session.release().await;
+        } else {
+            session.discard().await;
+        }
+        lines::from_report(workspace, &report, &self.set)
+    }
+
+    async fn provision(&self, workspace: &Workspace) -> WorkspaceLine {
+        let engine = self.pools.engine();
+        let target = match engine.resolve(workspace) {
+            Ok(target) => target,
+            Err(cause) => {
+                let err = crate::pool::PoolError::InvalidTarget {
+                    workspace: workspace.id.clone(),
+                    cause,
+                };
+                return lines::from_pool_error(workspace, &err);
+            }
+        };
+        let report = execute::provision(
+            engine,
+            &target,
+            &self.set,
+            &self.exec,
+            self.forward(workspace),
+        )
+        .await;
+        let mut line = lines::from_report(workspace, &report.report, &self.set);
+        if report.created && !line.status.is_failure() {
+            line.status = Status::Provisioned;
+            line.cause = Some("database created".to_owned());
+        }
+        line
+    }
+
+    /// Connects, checks the login may create and alter objects, and reads
+    /// the schema state: anything that would make the real run fail early.
+    async fn preflight(&self, workspace: &Workspace) -> WorkspaceLine {
+        let mut session = match self.pools.acquire(workspace).await {
+            Ok(session) => session,
+            Err(err) => return lines::from_pool_error(workspace, &err),
+        };
+        let permissions = session.permissions().await;
+        let report = execute::run(
+            &mut *session,
+            &self.set,
+            &Operation::Status,
+            &self.exec,
+            |_| {},
+        )
+        .await;
+        if report.session_reusable {
+            session.release().await;
+        } else {
+            session.discard().await;
+        }
+        let mut line = lines::from_report(workspace, &report, &self.set);
+        match permissions {
+            Ok(p) if p.create_table && p.alter => {}
+            Ok(_) => {
+                line.status = Status::Refused;
+                line.cause = Some(
+                    "the login lacks CREATE TABLE or ALTER permission in the database".to_owned(),
+                );
+            }
+            Err(err) => {
+                line.status = Status::Failed;
+                line.cause = Some(format!("cannot check permissions: {err}"));
+            }
+        }
+        if line.lock_holder.is_some() && !line.status.is_failure() {
+            line.status = Status::Locked;
+            line.cause = Some("another run holds the workspace's lock".to_owned());
+        }
+        line
+    }
+
+    /// Turns executor events into reporter events for this workspace.
+    fn forward(&self, workspace: &Workspace) -> impl FnMut(ExecEvent) + Send + use<> {
+        let reporter = self.reporter.clone();
+        let id = workspace.id.to_string();
+        move |event| match event {
+            ExecEvent::MigrationStarted { version, name, .. } => {
+                reporter.send(Event::MigrationStarted {
+                    workspace: id.clone(),
+                    version: version.get(),
+                    name,
+                })
+            }
+            ExecEvent::MigrationFinished {
+                version,
+                name,
+                duration,
+                ..
+            } => reporter.send(Event::MigrationFinished {
+                workspace: id.clone(),
+                version: version.get(),
+                name,
+                duration_ms: lines::millis(duration),
+            }),
+            ExecEvent::WaitingForLock { .. } => {}
+        }
+    }
+
+    /// Writes the ledger record and the version cache after the workspace's
+    /// own work is done. Failures are warnings.
+    async fn record(
+        &self,
+        line: &WorkspaceLine,
+        claim: Option<&Claim>,
+        started_at: chrono::DateTime<Utc>,
+        elapsed: Duration,
+    ) {
+        if let Some((control, run_id)) = &self.ledger {
+            let record = lines::ledger_record(line, &self.runner_id, started_at, elapsed);
+            let written = match claim {
+                Some(claim) => control.complete(claim, &record).await.map(|held| {
+                    if !held {
+                        push_warning(&self.warnings, format!(
+                            "queue: workspace `{}` was taken over by another runner before this one finished",
+                            line.workspace
+                        ));
+                    }
+                }),
+                None => control.record_workspace(*run_id, &record).await,
+            };
+            if let Err(err) = written {
+                push_warning(
+                    &self.warnings,
+                    format!(
+                        "ledger: cannot record workspace `{}`: {err}",
+                        line.workspace
+                    ),
+                );
+            }
+        }
+        let cache = self
+            .cache_versions
+            .as_ref()
+            .or(self.ledger.as_ref().map(|(control, _)| control));
+        let run_id = self.ledger.as_ref().map(|(_, id)| *id);
+        let Some((control, record)) = cache.zip(lines::version_record(line, run_id)) else {
+            return;
+        };
+        if let Err(err) = control.update_version_cache(&[record]).await {
+            push_warning(
+                &self.warnings,
+                format!("ledger: cannot update the version cache: {err}"),
+            );
+        }
+    }
+}
+
+/// At most this many ledger warnings are kept for the summary; every one
+/// is logged.
+const MAX_WARNINGS: usize = 5;
+
+fn push_warning(warnings: &Mutex<Vec<String>>, warning: String) {
+    tracing::warn!("{warning}");
+    if let Ok(mut warnings) = warnings.lock()
+        && warnings.len() < MAX_WARNINGS
+    {
+        warnings.push(warning);
+    }
+}
+
+/// Lines for the workspaces the scheduler never finished.
+fn unfinished_lines(end: &FleetEnd<Item>, reporter: &Reporter) -> Vec<WorkspaceLine> {
+    let reason = match end.stopped {
+        Some(StopReason::CanaryFailed) => "not started: a canary failed",
+        Some(StopReason::BudgetSpent) => "not started: the error budget (--max-failures) was spent",
+        Some(StopReason::Interrupted) | Some(StopReason::Aborted) => "not started: interrupted",
+        None => "not started",
+    };
+    let not_reached = end.not_reached.iter().map(|item| &item.workspace).map(|w| {
+        let mut line = WorkspaceLine::new(w.id.as_str(), Status::NotReached).with_cause(reason);
+        line.group = w.group.clone();
+        line
+    });
+    let interrupted = end
+        .interrupted
+        .iter()
+        .map(|(item, cause)| (&item.workspace, cause))
+        .map(|(w, cause)| {
+            let mut line =
+                WorkspaceLine::new(w.id.as_str(), Status::Interrupted).with_cause(cause.clone());
+            line.group = w.group.clone();
+            line
+        });
+    let lines: Vec<WorkspaceLine> = not_reached.chain(interrupted).collect();
+    for line in &lines {
+        reporter.send(Event::WorkspaceFinished(line.clone()));
+    }
+    lines
+}
+
+/// `keep_renewing` returns only when the lease is lost; the work goes on
+/// (the app lock protects the workspace), so this branch waits forever and
+/// the `select!` always ends with the work.
+async fn unreachable_renewal() -> WorkspaceLine {
+    std::future::pending().await
+}
+
+/// Marks the run finished in the ledger. In queue mode only the runner that
+/// sees every claim done does it; an interrupted runner leaves the run to
+/// the others.
+async fn finish_ledger_run(
+    control: &ControlDb,
+    run_id: RunId,
+    spec: &RunSpec,
+    end: &FleetEnd<Item>,
+    finished: &[WorkspaceLine],
+    warnings: &Mutex<Vec<String>>,
+) {
+    let outcome = if spec.queue.is_some() {
+        match queue_outcome(control, run_id, end).await {
+            Some(outcome) => outcome,
+            None => return,
+        }
+    } else {
+        run_outcome(end, finished)
+    };
+    if let Err(err) = control.finish_run(run_id, outcome).await {
+        push_warning(
+            warnings,
+            format!("ledger: cannot finish run {run_id}: {err}"),
+        );
+    }
+}
+
+async fn queue_outcome(
+    control: &ControlDb,
+    run_id: RunId,
+    end: &FleetEnd<Item>,
+) -> Option<RunOutcome> {
+    if end.stopped.is_some() {
+        return None;
+    }
+    if !control.run_progress(run_id).await.ok()?.is_complete() {
+        return None;
+    }
+    let detail = control.show_run(run_id).await.ok()??;
+    Some(if detail.workspaces.iter().all(|w| w.status.is_success()) {
+        RunOutcome::Succeeded
+    } else {
+        RunOutcome::Failed
+    })
+}
+
+fn run_outcome(end: &FleetEnd<Item>, lines: &[WorkspaceLine]) -> RunOutcome {
+    if matches!(
+        end.stopped,
+        Some(StopReason::Interrupted | StopReason::Aborted)
+    ) {
+        RunOutcome::Interrupted
+    } else if lines.iter().any(|l| l.status.is_failure()) {
+        RunOutcome::Failed
+    } else {
+        RunOutcome::Succeeded
+    }
+}
+
+fn stop_reason(reason: StopReason) -> String {
+    match reason {
+        StopReason::CanaryFailed => "canary_failed",
+        StopReason::BudgetSpent => "budget_spent",
+        StopReason::Interrupted => "interrupted",
+        StopReason::Aborted => "aborted",
+    }
+    .to_owned()
+}

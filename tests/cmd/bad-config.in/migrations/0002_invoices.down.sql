@@ -1,0 +1,2 @@
+DROP VIEW dbo.open_invoices;
+DROP TABLE dbo.invoices;

@@ -1,0 +1,2 @@
+DROP PROCEDURE dbo.refresh_reports;
+DROP TABLE dbo.reports;

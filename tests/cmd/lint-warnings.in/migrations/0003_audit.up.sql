@@ -1,0 +1,4 @@
+CREATE TABLE dbo.audit (
+    id BIGINT IDENTITY NOT NULL PRIMARY KEY,
+    happened_at DATETIME2 NOT NULL
+);

@@ -1,0 +1,6 @@
+CREATE TABLE dbo.invoices (
+    id INT NOT NULL PRIMARY KEY,
+    account_id INT NOT NULL REFERENCES dbo.accounts (id)
+);
+GO
+CREATE VIEW dbo.open_invoices AS SELECT id, account_id FROM dbo.invoices;

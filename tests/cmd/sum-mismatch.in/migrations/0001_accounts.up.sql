@@ -1,0 +1,4 @@
+CREATE TABLE dbo.accounts (
+    id INT NOT NULL PRIMARY KEY,
+    name NVARCHAR(200) NOT NULL
+);
