@@ -36,6 +36,7 @@ pub struct Cli {
 
 /// Options every command accepts.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Configuration file [default: ./wsdb.toml]
     #[arg(long, global = true, env = "WSDB_CONFIG", value_name = "PATH")]
@@ -108,4 +109,16 @@ pub enum Command {
     Runs(runs::RunsArgs),
     /// Print shell completions
     Completions(completions::CompletionsArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks (unique names, valid groups, ...) run
+    /// here rather than on a user's first `--help`.
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

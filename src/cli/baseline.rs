@@ -17,9 +17,13 @@ use crate::report::table::Layout;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  wsdb baseline -w legacy-42 --version 12      history rows for 1..=12, nothing run
-  wsdb baseline --group imported --version 12 --yes")]
+  wsdb baseline 12 -w legacy-42          history rows for 1..=12, nothing run
+  wsdb baseline 12 --group imported --yes")]
 pub struct BaselineArgs {
+    /// The version the databases' schema already has
+    #[arg(value_name = "VERSION", value_parser = parse_version)]
+    pub at: Version,
+
     #[command(flatten)]
     pub selection: SelectionArgs,
 
@@ -28,10 +32,6 @@ pub struct BaselineArgs {
 
     #[command(flatten)]
     pub confirm: ConfirmArgs,
-
-    /// The version the databases' schema already has
-    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
-    pub version: Version,
 }
 
 pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<ExitCode> {
@@ -42,7 +42,7 @@ pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<Exit
         "mark {} workspace(s) in env `{}` as being at version {}",
         prepared.selected.workspaces.len(),
         env.name,
-        args.version
+        args.at
     );
     if !super::confirm::confirm(&what, &args.confirm, &env.name, env.run.protected)? {
         prepared.online.close().await;
@@ -50,9 +50,7 @@ pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<Exit
     }
     let spec = RunSpec {
         command: "baseline",
-        work: Work::Operation(Operation::Baseline {
-            version: args.version,
-        }),
+        work: Work::Operation(Operation::Baseline { version: args.at }),
         fleet: prepared.fleet.clone(),
         ledger: !args.fleet.no_ledger,
         cache_versions: false,

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 
 use super::{GlobalArgs, UsageError};
 use crate::config::{self, ConfigFile, EnvConfig};
@@ -85,6 +84,6 @@ fn load_config(path: &Path) -> anyhow::Result<ConfigFile> {
         ))
         .into());
     }
-    config::load(path, &|name| std::env::var(name).ok())
-        .with_context(|| format!("cannot use `{}`", path.display()))
+    // A ConfigError names the file (and line) itself.
+    Ok(config::load(path, &|name| std::env::var(name).ok())?)
 }

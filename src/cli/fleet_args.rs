@@ -12,6 +12,7 @@ use crate::config::{RunOverrides, limits, parse_duration};
 use crate::fleet::{FailureBudget, FleetOptions};
 
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Running a fleet")]
 pub struct FleetArgs {
     /// Workspaces in flight at once [default: `[run] concurrency`]
     #[arg(long, env = "WSDB_CONCURRENCY", value_name = "N", value_parser = parse_concurrency)]
@@ -91,6 +92,7 @@ impl FleetArgs {
 
 /// Confirmation of destructive commands (rollback, repair, baseline).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Confirmation")]
 pub struct ConfirmArgs {
     /// Do not ask for confirmation (required when not on a terminal)
     #[arg(short = 'y', long)]

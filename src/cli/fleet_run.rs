@@ -105,6 +105,7 @@ pub async fn run(
             (run_id, Source::List(items))
         }
     };
+    tracing::info!(command = spec.command, workspaces = total, run_id = ?run_id.map(RunId::get), "run started");
     reporter.send(Event::RunStarted {
         command: spec.command.to_owned(),
         total,
@@ -233,6 +234,7 @@ impl JobContext {
                 Work::Preflight => self.preflight(workspace).await,
             }
         };
+        tracing::debug!(workspace = %workspace.id, "workspace started");
         let mut line = match (&item.claim, self.ledger.as_ref(), self.lease) {
             (Some(claim), Some((control, _)), Some(lease)) => {
                 let warnings = self.warnings.clone();

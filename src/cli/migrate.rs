@@ -28,12 +28,6 @@ use crate::report::table::Layout;
   wsdb migrate --all --resume 1042                  only what run 1042 did not finish
   wsdb migrate --all --shard 0/4                    this runner's quarter of the fleet")]
 pub struct MigrateArgs {
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-
     /// Stop at this version instead of the latest
     #[arg(long, value_name = "VERSION", value_parser = parse_version)]
     pub to: Option<Version>,
@@ -45,6 +39,12 @@ pub struct MigrateArgs {
     /// Only the workspaces that failed or were not reached in this run
     #[arg(long, value_name = "RUN_ID")]
     pub resume: Option<RunId>,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 pub fn parse_version(text: &str) -> Result<Version, String> {

@@ -39,7 +39,11 @@ pub fn exit_code(report: &RunReport, checks: Checks) -> ExitCode {
 
 /// The output mode of this process.
 pub fn output_mode(global: &GlobalArgs) -> OutputMode {
-    mode::decide(Surroundings::detect(global.format, global.quiet))
+    // Log lines (-v) and progress bars would fight over stderr: -v wins.
+    let quiet_bars = global.quiet || global.verbose > 0;
+    let mut mode = mode::decide(Surroundings::detect(global.format, quiet_bars));
+    mode.chatty = !global.quiet;
+    mode
 }
 
 /// Stops the reporter, prints the summary and returns the exit code.

@@ -29,15 +29,6 @@ use crate::report::table::Layout;
   wsdb rollback --all --to 41 --dry-run      print what would run")]
 #[command(group(clap::ArgGroup::new("how").required(true).args(["to", "steps", "run"])))]
 pub struct RollbackArgs {
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-
-    #[command(flatten)]
-    pub confirm: ConfirmArgs,
-
     /// Roll back to this version (it stays applied)
     #[arg(long, value_name = "VERSION", value_parser = parse_version)]
     pub to: Option<Version>,
@@ -53,6 +44,15 @@ pub struct RollbackArgs {
     /// Print the down batches that would run; change nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
 }
 
 pub async fn run(global: &GlobalArgs, mut args: RollbackArgs) -> anyhow::Result<ExitCode> {

@@ -17,6 +17,7 @@ use crate::report::RejectedLine;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Selecting workspaces")]
 pub struct SelectionArgs {
     /// A workspace id (repeatable)
     #[arg(short = 'w', long = "workspace", value_name = "ID")]

@@ -22,12 +22,6 @@ use crate::report::table::Layout;
   wsdb status --all --check            exit 3 when anything is pending, drifted or unknown (CI gate)
   wsdb status --all --format json")]
 pub struct StatusArgs {
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-
     /// Exit 3 when any workspace has pending migrations, drift or unknown versions
     #[arg(long)]
     pub check: bool,
@@ -39,6 +33,12 @@ pub struct StatusArgs {
     /// Also write what was found to the ledger's version cache
     #[arg(long)]
     pub refresh: bool,
+
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 pub async fn run(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {

@@ -14,6 +14,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 /// The environment variables a file refers to, captured once at load so
 /// that selecting an env later needs no access to the process environment.
 /// Only referenced names are kept; Debug shows names, never values.
@@ -97,6 +99,82 @@ pub(crate) fn expand(template: &str, variables: &Variables) -> Result<String, Ex
         }
     }
     Ok(expanded)
+}
+
+/// Expands a URL template. Variables that stand in the user-info part of the
+/// template's authority (before a literal `@`, as in
+/// `postgres://app:${PW}@db/app`) are percent-encoded, so that a password
+/// holding `@`, `/`, `:` or `#` cannot change where the password ends (and
+/// leak its tail into the host or path, which are printed unredacted).
+/// Everywhere else, values are inserted as they are.
+pub(crate) fn expand_url(template: &str, variables: &Variables) -> Result<String, ExpandFault> {
+    let pieces = split(template)?;
+    let in_user_info = user_info_pieces(&pieces);
+    let mut expanded = String::with_capacity(template.len());
+    for (index, piece) in pieces.into_iter().enumerate() {
+        match piece {
+            Piece::Text(text) => expanded.push_str(text),
+            Piece::Variable { name, default } => {
+                let value = match (variables.get(name), default) {
+                    (Some(""), Some(default)) => default,
+                    (Some(value), _) => value,
+                    (None, Some(default)) => default,
+                    (None, None) => {
+                        return Err(ExpandFault::MissingVariable {
+                            name: name.to_owned(),
+                        });
+                    }
+                };
+                if in_user_info.contains(&index) {
+                    expanded.extend(utf8_percent_encode(value, USER_INFO));
+                } else {
+                    expanded.push_str(value);
+                }
+            }
+        }
+    }
+    Ok(expanded)
+}
+
+/// Everything but RFC 3986's unreserved characters.
+const USER_INFO: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Indexes of the variable pieces between `://` and the last literal `@` of
+/// the authority (which ends at the first literal `/`, `?` or `#`).
+fn user_info_pieces(pieces: &[Piece<'_>]) -> Vec<usize> {
+    let mut authority = None;
+    let mut at_sign = None;
+    for (index, piece) in pieces.iter().enumerate() {
+        let Piece::Text(text) = piece else { continue };
+        let mut rest: &str = text;
+        if authority.is_none() {
+            match text.find("://") {
+                Some(found) => {
+                    authority = Some(index);
+                    rest = &text[found + 3..];
+                }
+                None => continue,
+            }
+        }
+        let end = rest.find(['/', '?', '#']);
+        let searched = end.map_or(rest, |end| &rest[..end]);
+        if searched.contains('@') {
+            at_sign = Some(index);
+        }
+        if end.is_some() {
+            break;
+        }
+    }
+    match (authority, at_sign) {
+        (Some(start), Some(end)) => (start + 1..end)
+            .filter(|&i| matches!(pieces[i], Piece::Variable { .. }))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The names of the variables `template` refers to, or none if the template
@@ -184,6 +262,49 @@ mod tests {
             _ => None,
         };
         Variables::capture(["USER", "PW", "EMPTY", "MISSING", "NOPE"], &lookup)
+    }
+
+    #[test]
+    fn url_user_info_values_are_percent_encoded() {
+        let lookup = |name: &str| match name {
+            "PW" => Some("ab@cd/TAIL:x#y".to_owned()),
+            "HOST" => Some("db.internal".to_owned()),
+            "URL" => Some("postgres://u:p@h/d".to_owned()),
+            _ => None,
+        };
+        let vars = Variables::capture(["PW", "HOST", "URL"], &lookup);
+        let cases = [
+            (
+                "postgres://app:${PW}@${HOST}/app",
+                "postgres://app:ab%40cd%2FTAIL%3Ax%23y@db.internal/app",
+            ),
+            (
+                "postgres://${PW}@db/app",
+                "postgres://ab%40cd%2FTAIL%3Ax%23y@db/app",
+            ),
+            // No literal `@` in the authority: nothing is user info.
+            (
+                "postgres://${HOST}:5432/app",
+                "postgres://db.internal:5432/app",
+            ),
+            ("${URL}", "postgres://u:p@h/d"),
+            // After the authority, values are inserted as they are.
+            (
+                "postgres://app@db/app?application_name=${HOST}",
+                "postgres://app@db/app?application_name=db.internal",
+            ),
+        ];
+        for (template, expected) in cases {
+            assert_eq!(
+                expand_url(template, &vars).as_deref(),
+                Ok(expected),
+                "{template}"
+            );
+        }
+        let parsed =
+            url::Url::parse(&expand_url("postgres://app:${PW}@db/app", &vars).unwrap()).unwrap();
+        assert_eq!(parsed.host_str(), Some("db"));
+        assert_eq!(parsed.path(), "/app");
     }
 
     #[test]

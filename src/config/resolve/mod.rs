@@ -22,7 +22,7 @@ use super::control_url::check_control_url;
 use super::document::Item;
 use super::duration::{format_duration, parse_duration};
 use super::error::{ConfigError, Problem};
-use super::expand::{Variables, expand};
+use super::expand::{Variables, expand, expand_url};
 use super::raw::{RawEnv, RawRun};
 use super::secret::Secret;
 use super::{EnvConfig, RunSettings, limits};
@@ -51,7 +51,9 @@ impl Resolver<'_> {
         let url_item = raw.control_url.as_ref().ok_or_else(|| {
             self.missing(raw, "control_url", "\"postgres://USER@HOST:5432/DATABASE\"")
         })?;
-        let control_url = self.secret(url_item)?;
+        let control_url = expand_url(url_item.value.expose(), self.variables)
+            .map(Secret::new)
+            .map_err(|fault| self.at(url_item, Problem::Expand { fault }))?;
         check_control_url(control_url.expose())
             .map_err(|reason| self.at(url_item, Problem::BadControlUrl { reason }))?;
         let workspaces = raw.workspaces.as_ref().ok_or_else(|| {

@@ -22,9 +22,10 @@ const MARKER: &str = "s3cr3t";
 const SECRETS: &[(&str, &str)] = &[
     // Any character is fine in an MSSQL password: it is never URL-parsed.
     ("WSDB_MSSQL_PASSWORD", "Mssql#s3cr3t@9a/x y;'"),
-    // In a URL a password must be percent-encoded (the reference says so);
-    // `%23` is `#`.
-    ("WSDB_CONTROL_PASSWORD", "ctl%23s3cr3t-5b1d"),
+    // Used in a URL's user info (`postgres://wsdb:${..}@host`), which wsdb
+    // percent-encodes: characters that would move the end of the password
+    // (`@`, `/`, `:`, `#`) must not leak its tail into the printed host/path.
+    ("WSDB_CONTROL_PASSWORD", "ctl#s3cr3t@5b/1d:s3cr3t"),
     (
         "WSDB_CONTROL_URL",
         "postgres://wsdb:url-s3cr3t-c0de@127.0.0.1:5432/wsdb?sslmode=disable",
@@ -49,6 +50,12 @@ const COMMANDS: &[&[&str]] = &[
     &["check", "--offline"],
     &["check", "--offline", "--format", "json"],
     &["check", "--offline", "--env", "missing"],
+    // Online: the control database refuses or lacks what they need, so
+    // their connection errors are checked too.
+    &["workspaces"],
+    &["status", "--all"],
+    &["migrate", "--all", "--format", "json"],
+    &["runs"],
 ];
 
 /// Command lines whose output cannot depend on the project: run once, in

@@ -115,6 +115,8 @@ pub(crate) enum Expr {
         style: Option<Box<Expr>>,
         try_cast: bool,
     },
+    /// The DEFAULT keyword as a value (INSERT ... VALUES, UPDATE ... SET).
+    Default,
     Case {
         operand: Option<Box<Expr>>,
         whens: Vec<(Expr, Expr)>,
@@ -127,7 +129,11 @@ impl Expr {
     /// have their own scope).
     pub fn children(&self) -> Vec<&Expr> {
         match self {
-            Expr::Literal(_) | Expr::Variable(_) | Expr::Global(_) | Expr::Column(_) => Vec::new(),
+            Expr::Literal(_)
+            | Expr::Variable(_)
+            | Expr::Global(_)
+            | Expr::Column(_)
+            | Expr::Default => Vec::new(),
             Expr::Exists(_) | Expr::Subquery(_) => Vec::new(),
             Expr::Unary { expr, .. } | Expr::Not(expr) | Expr::IsNull { expr, .. } => vec![expr],
             Expr::InQuery { expr, .. } => vec![expr],

@@ -139,3 +139,12 @@ pub fn type_missing(name: &str) -> SqlError {
     let message = format!("Column, parameter, or variable #1: Cannot find data type {name}.");
     error(2715, 16, 6, message)
 }
+
+pub fn column_not_in_table(name: &str) -> SqlError {
+    error(
+        1911,
+        16,
+        1,
+        format!("Column name '{name}' does not exist in the target table or view."),
+    )
+}

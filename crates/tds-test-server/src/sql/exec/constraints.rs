@@ -9,7 +9,7 @@ use super::super::ast::{
 };
 use super::super::metadata::{self, ColumnInfo, ConstraintInfo, ConstraintKind, DBO, TableInfo};
 use super::super::storage::sqlite_error;
-use super::super::translate::{Env, Source, SourceColumn, Translator};
+use super::super::translate::{Env, Translator, table_source};
 use super::super::types::DataType;
 use super::super::{SqlError, errors};
 
@@ -151,67 +151,32 @@ pub(super) fn add_constraint(
     constraint: &TableConstraint,
 ) -> Result<(), SqlError> {
     let conn = env.conn;
-    let missing_column = |name: &str| {
-        let message = format!("Column name '{name}' does not exist in the target table or view.");
-        SqlError {
-            number: 1911,
-            state: 1,
-            class: 16,
-            line: 0,
-            message,
-        }
-    };
-    let check_columns = |columns: &[String]| -> Result<Vec<String>, SqlError> {
-        columns
-            .iter()
-            .map(|c| {
-                table
-                    .column(c)
-                    .map(|col| col.name.clone())
-                    .ok_or_else(|| missing_column(c))
-            })
-            .collect()
-    };
     let (kind, columns, prefix) = match &constraint.body {
         ConstraintBody::PrimaryKey(columns) => {
-            if metadata::load_constraints(conn, table.object_id)?
+            let existing = metadata::load_constraints(conn, table.object_id)?;
+            if existing
                 .iter()
                 .any(|c| c.kind == ConstraintKind::PrimaryKey)
             {
                 return Err(errors::multiple_primary_keys(&table.name));
             }
-            (ConstraintKind::PrimaryKey, check_columns(columns)?, "PK")
+            (
+                ConstraintKind::PrimaryKey,
+                table_columns(table, columns)?,
+                "PK",
+            )
         }
-        ConstraintBody::Unique(columns) => (ConstraintKind::Unique, check_columns(columns)?, "UQ"),
-        ConstraintBody::ForeignKey { columns, .. } => {
-            (ConstraintKind::ForeignKey, check_columns(columns)?, "FK")
+        ConstraintBody::Unique(columns) => {
+            (ConstraintKind::Unique, table_columns(table, columns)?, "UQ")
         }
+        ConstraintBody::ForeignKey { columns, .. } => (
+            ConstraintKind::ForeignKey,
+            table_columns(table, columns)?,
+            "FK",
+        ),
         ConstraintBody::Check(_) => (ConstraintKind::Check, Vec::new(), "CK"),
         ConstraintBody::Default { expr, column } => {
-            let index = table
-                .columns
-                .iter()
-                .position(|c| c.name.eq_ignore_ascii_case(column))
-                .ok_or_else(|| missing_column(column))?;
-            let mut info = table.columns[index].clone();
-            if info.default_object_id.is_some() {
-                let message = "Column already has a DEFAULT bound to it.".to_string();
-                return Err(SqlError {
-                    number: 1781,
-                    state: 1,
-                    class: 16,
-                    line: 0,
-                    message,
-                });
-            }
-            set_default(env, table, &mut info, constraint.name.as_deref(), expr)?;
-            conn.execute(
-                "UPDATE __tds_columns SET default_object_id = ?1, default_sql = ?2 WHERE object_id = ?3 AND column_id = ?4",
-                rusqlite::params![info.default_object_id, info.default_sql, table.object_id, info.column_id],
-            )
-            .map_err(|e| sqlite_error(&e))?;
-            table.columns[index] = info;
-            return Ok(());
+            return add_default_for(env, table, constraint.name.as_deref(), expr, column);
         }
     };
     let column_hint = (kind == ConstraintKind::ForeignKey)
@@ -250,28 +215,68 @@ pub(super) fn add_constraint(
         }
         ConstraintBody::Check(condition) => {
             let mut translator = Translator::inline(env);
-            let columns = table
-                .columns
-                .iter()
-                .map(|c| SourceColumn {
-                    name: c.name.clone(),
-                    ty: Some(c.ty),
-                    nullable: c.nullable,
-                })
-                .collect();
-            translator.push_scope(vec![Source {
-                exposed: table.name.clone(),
-                qualified: Some((table.schema.clone(), table.name.clone())),
-                columns,
-            }]);
+            translator.push_scope(vec![table_source(table, &table.name)]);
             info.check_sql = Some(translator.condition(condition)?);
         }
         _ => {}
     }
-    let code = kind.code();
-    info.object_id =
-        metadata::insert_object(conn, table.schema_id, &name, code, table.object_id, None)?;
+    info.object_id = metadata::insert_object(
+        conn,
+        table.schema_id,
+        &name,
+        kind.code(),
+        table.object_id,
+        None,
+    )?;
     metadata::insert_constraint(conn, &info)
+}
+
+/// The table's spelling of `names`; error 1911 for one it does not have.
+fn table_columns(table: &TableInfo, names: &[String]) -> Result<Vec<String>, SqlError> {
+    names
+        .iter()
+        .map(|name| {
+            table
+                .column(name)
+                .map(|c| c.name.clone())
+                .ok_or_else(|| errors::column_not_in_table(name))
+        })
+        .collect()
+}
+
+/// ALTER TABLE ... ADD [CONSTRAINT name] DEFAULT expr FOR column.
+fn add_default_for(
+    env: &Env<'_>,
+    table: &mut TableInfo,
+    name: Option<&str>,
+    expr: &Expr,
+    column: &str,
+) -> Result<(), SqlError> {
+    let index = table
+        .columns
+        .iter()
+        .position(|c| c.name.eq_ignore_ascii_case(column))
+        .ok_or_else(|| errors::column_not_in_table(column))?;
+    let mut info = table.columns[index].clone();
+    if info.default_object_id.is_some() {
+        let message = "Column already has a DEFAULT bound to it.".to_string();
+        return Err(SqlError {
+            number: 1781,
+            state: 1,
+            class: 16,
+            line: 0,
+            message,
+        });
+    }
+    set_default(env, table, &mut info, name, expr)?;
+    env.conn
+        .execute(
+            "UPDATE __tds_columns SET default_object_id = ?1, default_sql = ?2 WHERE object_id = ?3 AND column_id = ?4",
+            rusqlite::params![info.default_object_id, info.default_sql, table.object_id, info.column_id],
+        )
+        .map_err(|e| sqlite_error(&e))?;
+    table.columns[index] = info;
+    Ok(())
 }
 
 fn action(action: ReferentialAction) -> &'static str {

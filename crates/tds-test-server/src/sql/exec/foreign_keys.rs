@@ -192,52 +192,18 @@ fn parent_triggers(
     fk: &ConstraintInfo,
     child: &TableInfo,
 ) -> Vec<String> {
+    let actions = ChildActions {
+        database,
+        fk,
+        child,
+        table: quote(&child.sqlite_name()),
+    };
     let target = quote(&parent.sqlite_name());
-    let child_table = quote(&child.sqlite_name());
-    let referenced = |row: &str| matching(&fk.columns, "c", &fk.ref_columns, row);
-    let has_children = |row: &str| {
-        format!(
-            "EXISTS (SELECT 1 FROM {child_table} AS c WHERE {})",
-            referenced(row)
-        )
-    };
-    let reference_error = |verb: &str| {
-        let detail = conflict_detail(database, child, fk.columns.first());
-        errors::constraint_conflict(verb, "REFERENCE", &fk.name, &detail)
-    };
-    // Inside a trigger body, UPDATE and DELETE cannot alias their table.
-    let children_of = |row: &str| matching(&fk.columns, &child_table, &fk.ref_columns, row);
-    let set = |values: &dyn Fn(&String) -> String| {
-        fk.columns
-            .iter()
-            .map(|c| format!("{} = {}", quote(c), values(c)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let default_of = |column: &String| {
-        child
-            .column(column)
-            .and_then(|c| c.default_sql.clone())
-            .map_or("NULL".to_string(), |d| format!("({d})"))
-    };
-    let on_delete = match fk.on_delete.as_str() {
-        "CASCADE" => format!("DELETE FROM {child_table} WHERE {}", children_of("OLD")),
-        "SET NULL" => format!(
-            "UPDATE {child_table} SET {} WHERE {}",
-            set(&|_| "NULL".into()),
-            children_of("OLD")
-        ),
-        "SET DEFAULT" => format!(
-            "UPDATE {child_table} SET {} WHERE {}",
-            set(&default_of),
-            children_of("OLD")
-        ),
-        _ => raise(&reference_error("DELETE")),
-    };
-    let delete_when = if on_delete.starts_with("SELECT RAISE") {
-        format!(" WHEN {}", has_children("OLD"))
-    } else {
+    let on_delete = actions.statement(&fk.on_delete, "DELETE", None);
+    let delete_when = if fk.on_delete == "CASCADE" || fk.on_delete.starts_with("SET") {
         String::new()
+    } else {
+        format!(" WHEN {}", actions.exist())
     };
     let keys = fk
         .ref_columns
@@ -251,41 +217,16 @@ fn parent_triggers(
         .map(|c| format!("OLD.{0} IS NOT NEW.{0}", quote(c)))
         .collect::<Vec<_>>()
         .join(" OR ");
-    let on_update = match fk.on_update.as_str() {
-        "CASCADE" => {
-            let new_keys: Vec<String> = fk
-                .ref_columns
-                .iter()
-                .map(|c| format!("NEW.{}", quote(c)))
-                .collect();
-            let assignments = fk
-                .columns
-                .iter()
-                .zip(&new_keys)
-                .map(|(c, v)| format!("{} = {v}", quote(c)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "UPDATE {child_table} SET {assignments} WHERE {}",
-                children_of("OLD")
-            )
-        }
-        "SET NULL" => format!(
-            "UPDATE {child_table} SET {} WHERE {}",
-            set(&|_| "NULL".into()),
-            children_of("OLD")
-        ),
-        "SET DEFAULT" => format!(
-            "UPDATE {child_table} SET {} WHERE {}",
-            set(&default_of),
-            children_of("OLD")
-        ),
-        _ => raise(&reference_error("UPDATE")),
-    };
-    let update_when = if on_update.starts_with("SELECT RAISE") {
-        format!("({changed}) AND {}", has_children("OLD"))
-    } else {
+    let new_keys: Vec<String> = fk
+        .ref_columns
+        .iter()
+        .map(|c| format!("NEW.{}", quote(c)))
+        .collect();
+    let on_update = actions.statement(&fk.on_update, "UPDATE", Some(&new_keys));
+    let update_when = if fk.on_update == "CASCADE" || fk.on_update.starts_with("SET") {
         format!("({changed})")
+    } else {
+        format!("({changed}) AND {}", actions.exist())
     };
     vec![
         format!(
@@ -297,4 +238,78 @@ fn parent_triggers(
             trigger_name(fk, "parent_update")
         ),
     ]
+}
+
+/// What a parent's trigger does to the child rows of its OLD row.
+struct ChildActions<'a> {
+    database: &'a str,
+    fk: &'a ConstraintInfo,
+    child: &'a TableInfo,
+    /// The child table, quoted; inside a trigger body UPDATE and DELETE
+    /// cannot alias their table, so column names are qualified with it.
+    table: String,
+}
+
+impl ChildActions<'_> {
+    /// `EXISTS` a child row of the OLD parent row.
+    fn exist(&self) -> String {
+        format!(
+            "EXISTS (SELECT 1 FROM {} AS c WHERE {})",
+            self.table,
+            matching(&self.fk.columns, "c", &self.fk.ref_columns, "OLD")
+        )
+    }
+
+    /// The trigger body for `action` on the parent's `verb`; `new_keys` are
+    /// the NEW key values an ON UPDATE CASCADE copies.
+    fn statement(&self, action: &str, verb: &str, new_keys: Option<&[String]>) -> String {
+        let children = matching(&self.fk.columns, &self.table, &self.fk.ref_columns, "OLD");
+        let set = |values: &dyn Fn(usize, &String) -> String| {
+            let pairs = self
+                .fk
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} = {}", quote(c), values(i, c)));
+            pairs.collect::<Vec<_>>().join(", ")
+        };
+        match (action, new_keys) {
+            ("CASCADE", None) => format!("DELETE FROM {} WHERE {children}", self.table),
+            ("CASCADE", Some(keys)) => {
+                format!(
+                    "UPDATE {} SET {} WHERE {children}",
+                    self.table,
+                    set(&|i, _| keys[i].clone())
+                )
+            }
+            ("SET NULL", _) => format!(
+                "UPDATE {} SET {} WHERE {children}",
+                self.table,
+                set(&|_, _| "NULL".into())
+            ),
+            ("SET DEFAULT", _) => {
+                let default = |_, column: &String| {
+                    let sql = self
+                        .child
+                        .column(column)
+                        .and_then(|c| c.default_sql.clone());
+                    sql.map_or("NULL".to_string(), |d| format!("({d})"))
+                };
+                format!(
+                    "UPDATE {} SET {} WHERE {children}",
+                    self.table,
+                    set(&default)
+                )
+            }
+            _ => {
+                let detail = conflict_detail(self.database, self.child, self.fk.columns.first());
+                raise(&errors::constraint_conflict(
+                    verb,
+                    "REFERENCE",
+                    &self.fk.name,
+                    &detail,
+                ))
+            }
+        }
+    }
 }

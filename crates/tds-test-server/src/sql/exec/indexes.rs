@@ -7,7 +7,7 @@ use super::super::ast::{CreateIndex, Expr, ObjectName};
 use super::super::metadata;
 use super::super::metadata::TableInfo;
 use super::super::storage::{quote, sqlite_error};
-use super::super::translate::{Env, Source, SourceColumn, Translator};
+use super::super::translate::{Env, Translator, table_source};
 use super::super::{SqlError, errors};
 use super::ddl::existing_table;
 use super::sqlite_errors::{ErrorContext, map_sqlite_error};
@@ -41,17 +41,9 @@ pub(super) fn create_index(env: &Env<'_>, index: &CreateIndex) -> Result<(), Sql
             Expr::Column(parts) if parts.len() == 1 => &parts[0],
             _ => return Err(errors::syntax_near("(", 0)),
         };
-        let column = table.column(name).ok_or_else(|| {
-            let message =
-                format!("Column name '{name}' does not exist in the target table or view.");
-            SqlError {
-                number: 1911,
-                state: 1,
-                class: 16,
-                line: 0,
-                message,
-            }
-        })?;
+        let column = table
+            .column(name)
+            .ok_or_else(|| errors::column_not_in_table(name))?;
         columns.push(format!(
             "{}{}",
             quote(&column.name),
@@ -61,20 +53,7 @@ pub(super) fn create_index(env: &Env<'_>, index: &CreateIndex) -> Result<(), Sql
     let filter = match &index.filter {
         Some(condition) => {
             let mut translator = Translator::inline(env);
-            let source_columns = table
-                .columns
-                .iter()
-                .map(|c| SourceColumn {
-                    name: c.name.clone(),
-                    ty: Some(c.ty),
-                    nullable: c.nullable,
-                })
-                .collect();
-            translator.push_scope(vec![Source {
-                exposed: table.name.clone(),
-                qualified: None,
-                columns: source_columns,
-            }]);
+            translator.push_scope(vec![table_source(&table, &table.name)]);
             format!(" WHERE {}", translator.condition(condition)?)
         }
         None => String::new(),

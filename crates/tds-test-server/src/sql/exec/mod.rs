@@ -25,6 +25,7 @@ mod indexes;
 mod procs;
 mod program;
 mod query;
+mod rename;
 mod schema;
 mod sqlite_errors;
 

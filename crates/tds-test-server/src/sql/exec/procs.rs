@@ -16,8 +16,9 @@ use super::super::parser::parse_batch;
 use super::super::translate::{Variable, Variables};
 use super::super::types::DataType;
 use super::super::values;
-use super::super::{SqlError, errors};
-use super::{Batch, Failure, Interrupt};
+use super::super::{Reply, SqlError, errors};
+use super::ddl::atomic;
+use super::{Batch, Failure, Interrupt, rename};
 
 /// Evaluated EXEC arguments: named ones by lower-case name, the rest in order.
 struct Args {
@@ -82,8 +83,45 @@ impl Batch<'_> {
                 self.set_status(status, 0)?;
                 Ok(None)
             }
+            "sp_rename" => {
+                self.rename(&args).await?;
+                self.set_status(status, 0)?;
+                Ok(None)
+            }
             _ => Err(self.unknown_procedure(name.schema(), name.name())?.into()),
         }
+    }
+
+    /// sp_rename @objname, @newname [, @objtype]: a schema change, so it
+    /// takes the write permit and runs in a savepoint like DDL.
+    async fn rename(&mut self, args: &Args) -> Result<(), SqlError> {
+        let (Some(Some(object)), Some(Some(new_name))) =
+            (args.text("objname", 0), args.text("newname", 1))
+        else {
+            let message = "Procedure or function 'sp_rename' expects parameter '@objname', which was not supplied.";
+            return Err(SqlError {
+                number: 201,
+                state: 4,
+                class: 16,
+                line: 0,
+                message: message.into(),
+            });
+        };
+        let kind = args.text("objtype", 2).flatten();
+        let access = self.session.write_access().await?;
+        let result = {
+            let env = self.env()?;
+            atomic(env.conn, || {
+                rename::rename(&env, &object, &new_name, kind.as_deref())
+            })
+        };
+        drop(access);
+        result?;
+        self.replies.push(Reply::Info {
+            number: 15477,
+            message: rename::CAUTION.into(),
+        });
+        Ok(())
     }
 
     fn unknown_procedure(

@@ -63,8 +63,8 @@ impl Parser<'_> {
     }
 
     pub(crate) fn value_or_default(&mut self) -> Result<Expr, SqlError> {
-        if self.at_word("DEFAULT") {
-            return Err(self.not_supported("DEFAULT inside VALUES"));
+        if self.eat_word("DEFAULT") {
+            return Ok(Expr::Default);
         }
         self.value()
     }
@@ -109,8 +109,8 @@ impl Parser<'_> {
             },
             _ => return Err(self.error_here()),
         };
-        let value = if self.at_word("DEFAULT") {
-            return Err(self.not_supported("SET column = DEFAULT"));
+        let value = if op.is_none() && self.eat_word("DEFAULT") {
+            Expr::Default
         } else {
             self.value()?
         };

@@ -88,6 +88,15 @@ impl Translator<'_> {
                 );
                 Ok(Typed::new(sql, Some(DataType::SmallInt)))
             }
+            _ => self.session_function(name, args),
+        }
+    }
+
+    /// The session's own facts: login and host names, server properties,
+    /// permission checks, app locks, SCOPE_IDENTITY, XACT_STATE.
+    fn session_function(&mut self, name: &str, args: &[Expr]) -> Result<Typed, SqlError> {
+        let session = self.env.session;
+        match name {
             "SUSER_SNAME" | "SUSER_NAME" | "ORIGINAL_LOGIN" | "SYSTEM_USER" => {
                 self.session_text(name, args, &session.info.login.clone())
             }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::super::ast::{Delete, Expr, Insert, InsertSource, ObjectName, Top, Update};
 use super::super::metadata::{ColumnInfo, TableInfo};
 use super::super::{SqlError, errors, storage};
-use super::{Resolved, Source, SourceColumn, Translator};
+use super::{Resolved, Translator, table_source};
 
 /// A data change ready to run, with the table it changes.
 pub(crate) struct DmlSql {
@@ -40,22 +40,6 @@ impl Translator<'_> {
         format!("{}.{}", self.env.session.database(), table.display())
     }
 
-    fn table_source(table: &TableInfo, exposed: &str) -> Source {
-        Source {
-            exposed: exposed.to_string(),
-            qualified: Some((table.schema.clone(), table.name.clone())),
-            columns: table
-                .columns
-                .iter()
-                .map(|c| SourceColumn {
-                    name: c.name.clone(),
-                    ty: Some(c.ty),
-                    nullable: c.nullable,
-                })
-                .collect(),
-        }
-    }
-
     pub fn insert(&mut self, insert: &Insert, identity_insert: bool) -> Result<DmlSql, SqlError> {
         let table = self.target_table(&insert.table)?;
         let columns = insert_columns(&table, &insert.columns, identity_insert)?;
@@ -78,8 +62,7 @@ impl Translator<'_> {
                     }
                     let mut values = Vec::new();
                     for (value, column) in row.iter().zip(&columns) {
-                        let typed = self.expr(value)?;
-                        values.push(self.assign(typed, column.ty, &full, &column.name)?);
+                        values.push(self.stored_value(value, column, &full)?);
                     }
                     rendered.push(format!("({})", values.join(", ")));
                 }
@@ -143,7 +126,7 @@ impl Translator<'_> {
         }
         let table = self.target_table(&update.target)?;
         let exposed = update.target.name().to_string();
-        self.push_scope(vec![Self::table_source(&table, &exposed)]);
+        self.push_scope(vec![table_source(&table, &exposed)]);
         let result = self.update_body(update, &table, &exposed);
         self.pop_scope();
         Ok(DmlSql {
@@ -174,18 +157,17 @@ impl Translator<'_> {
                 return Err(errors::update_identity(&column.name));
             }
             let value = match assignment.op {
-                Some(op) => self.expr(&Expr::Binary {
-                    op,
-                    left: Box::new(Expr::Column(vec![column.name.clone()])),
-                    right: Box::new(assignment.value.clone()),
-                })?,
-                None => self.expr(&assignment.value)?,
+                Some(op) => {
+                    let combined = self.expr(&Expr::Binary {
+                        op,
+                        left: Box::new(Expr::Column(vec![column.name.clone()])),
+                        right: Box::new(assignment.value.clone()),
+                    })?;
+                    self.assign(combined, column.ty, &full, &column.name)?
+                }
+                None => self.stored_value(&assignment.value, column, &full)?,
             };
-            sets.push(format!(
-                "{} = {}",
-                storage::quote(&column.name),
-                self.assign(value, column.ty, &full, &column.name)?
-            ));
+            sets.push(format!("{} = {value}", storage::quote(&column.name)));
         }
         let target = format!(
             "{} AS {}",
@@ -202,7 +184,7 @@ impl Translator<'_> {
         }
         let table = self.target_table(&delete.target)?;
         let exposed = delete.target.name().to_string();
-        self.push_scope(vec![Self::table_source(&table, &exposed)]);
+        self.push_scope(vec![table_source(&table, &exposed)]);
         let filter = self.filter(
             delete.filter.as_ref(),
             delete.top.as_ref(),
@@ -219,6 +201,24 @@ impl Translator<'_> {
             sql: format!("DELETE FROM {target}{}", filter?),
             table,
         })
+    }
+
+    /// A value stored into `column`: converted to its type, or the
+    /// column's default (NULL without one) for the DEFAULT keyword.
+    fn stored_value(
+        &mut self,
+        value: &Expr,
+        column: &ColumnInfo,
+        table: &str,
+    ) -> Result<String, SqlError> {
+        if let Expr::Default = value {
+            return Ok(column
+                .default_sql
+                .clone()
+                .map_or_else(|| "NULL".to_string(), |d| format!("({d})")));
+        }
+        let typed = self.expr(value)?;
+        self.assign(typed, column.ty, table, &column.name)
     }
 
     /// WHERE, with TOP (n) as a rowid subquery (SQLite has no UPDATE LIMIT).

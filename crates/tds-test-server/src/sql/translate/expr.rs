@@ -25,6 +25,58 @@ impl Translator<'_> {
             Expr::Unary { op, expr } => self.unary(*op, expr),
             Expr::Binary { op, left, right } => self.binary(*op, left, right),
             Expr::Not(inner) => Ok(Typed::new(format!("(NOT {})", self.expr(inner)?.sql), None)),
+            Expr::IsNull { .. }
+            | Expr::Between { .. }
+            | Expr::InList { .. }
+            | Expr::InQuery { .. }
+            | Expr::Like { .. }
+            | Expr::Exists(_) => self.predicate(expr),
+            Expr::Subquery(query) => {
+                let sub = self.subquery(query)?;
+                let ty = sub.columns.first().and_then(|c| c.ty);
+                Ok(Typed::new(format!("({})", sub.sql), ty))
+            }
+            Expr::Function {
+                name,
+                args,
+                distinct,
+                star,
+            } => self.function(name, args, *distinct, *star),
+            Expr::Cast {
+                expr,
+                ty,
+                style,
+                try_cast,
+            } => {
+                let value = self.expr(expr)?;
+                let style = match style {
+                    Some(s) => self.expr(s)?.sql,
+                    None => "NULL".into(),
+                };
+                let mode = if *try_cast { 1 } else { 0 };
+                let decl = storage::quote_str(&ty.decl());
+                Ok(Typed::new(
+                    format!(
+                        "tds_cast({}, {decl}, {mode}, {style}, NULL, NULL)",
+                        value.sql
+                    ),
+                    Some(*ty),
+                ))
+            }
+            // The parser makes DEFAULT only where `dml` handles it.
+            Expr::Default => Err(errors::syntax_near("DEFAULT", 0)),
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => self.case(operand.as_deref(), whens, otherwise.as_deref()),
+        }
+    }
+
+    /// IS NULL, BETWEEN, IN, LIKE (T-SQL patterns via `tds_like`) and
+    /// EXISTS; text compares under the `TDS` collation.
+    fn predicate(&mut self, expr: &Expr) -> Result<Typed, SqlError> {
+        match expr {
             Expr::IsNull { expr, negated } => {
                 let inner = self.expr(expr)?;
                 Ok(Typed::new(
@@ -108,43 +160,7 @@ impl Translator<'_> {
                 let sub = self.subquery(query)?;
                 Ok(Typed::new(format!("(EXISTS ({}))", sub.sql), None))
             }
-            Expr::Subquery(query) => {
-                let sub = self.subquery(query)?;
-                let ty = sub.columns.first().and_then(|c| c.ty);
-                Ok(Typed::new(format!("({})", sub.sql), ty))
-            }
-            Expr::Function {
-                name,
-                args,
-                distinct,
-                star,
-            } => self.function(name, args, *distinct, *star),
-            Expr::Cast {
-                expr,
-                ty,
-                style,
-                try_cast,
-            } => {
-                let value = self.expr(expr)?;
-                let style = match style {
-                    Some(s) => self.expr(s)?.sql,
-                    None => "NULL".into(),
-                };
-                let mode = if *try_cast { 1 } else { 0 };
-                let decl = storage::quote_str(&ty.decl());
-                Ok(Typed::new(
-                    format!(
-                        "tds_cast({}, {decl}, {mode}, {style}, NULL, NULL)",
-                        value.sql
-                    ),
-                    Some(*ty),
-                ))
-            }
-            Expr::Case {
-                operand,
-                whens,
-                otherwise,
-            } => self.case(operand.as_deref(), whens, otherwise.as_deref()),
+            other => Err(errors::internal(&format!("{other:?} is no predicate"))),
         }
     }
 

@@ -107,6 +107,42 @@ impl Translator<'_> {
                     value.ty,
                 ))
             }
+            "ISNULL" => {
+                arity(name, args, 2, 2)?;
+                let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                Ok(Typed::new(
+                    format!("COALESCE({}, {})", a.sql, b.sql),
+                    a.ty.or(b.ty),
+                ))
+            }
+            "COALESCE" => {
+                arity(name, args, 2, 254)?;
+                let parts = args
+                    .iter()
+                    .map(|a| self.expr(a))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ty = parts
+                    .iter()
+                    .filter_map(|p| p.ty)
+                    .max_by_key(DataType::precedence);
+                let sql = parts
+                    .iter()
+                    .map(|p| p.sql.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Ok(Typed::new(format!("COALESCE({sql})"), ty))
+            }
+            "NULLIF" => {
+                arity(name, args, 2, 2)?;
+                let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
+                Ok(Typed::new(format!("NULLIF({}, {})", a.sql, b.sql), a.ty))
+            }
+            _ => self.string_function(name, args),
+        }
+    }
+
+    fn string_function(&mut self, name: &str, args: &[Expr]) -> Result<Typed, SqlError> {
+        match name {
             "LEN" => self.unary_sql(
                 name,
                 args,
@@ -219,36 +255,6 @@ impl Translator<'_> {
                 let text = self.expr(&args[0])?;
                 let sql = format!("('[' || replace({}, ']', ']]') || ']')", text.sql);
                 Ok(Typed::new(sql, Some(DataType::nvarchar(258))))
-            }
-            "ISNULL" => {
-                arity(name, args, 2, 2)?;
-                let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
-                Ok(Typed::new(
-                    format!("COALESCE({}, {})", a.sql, b.sql),
-                    a.ty.or(b.ty),
-                ))
-            }
-            "COALESCE" => {
-                arity(name, args, 2, 254)?;
-                let parts = args
-                    .iter()
-                    .map(|a| self.expr(a))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let ty = parts
-                    .iter()
-                    .filter_map(|p| p.ty)
-                    .max_by_key(DataType::precedence);
-                let sql = parts
-                    .iter()
-                    .map(|p| p.sql.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                Ok(Typed::new(format!("COALESCE({sql})"), ty))
-            }
-            "NULLIF" => {
-                arity(name, args, 2, 2)?;
-                let (a, b) = (self.expr(&args[0])?, self.expr(&args[1])?);
-                Ok(Typed::new(format!("NULLIF({}, {})", a.sql, b.sql), a.ty))
             }
             _ => self.date_or_catalog_function(name, args),
         }

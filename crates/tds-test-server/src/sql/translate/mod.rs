@@ -101,6 +101,23 @@ pub(crate) struct Source {
     pub columns: Vec<SourceColumn>,
 }
 
+/// A table as a FROM item named `exposed`.
+pub(crate) fn table_source(table: &TableInfo, exposed: &str) -> Source {
+    Source {
+        exposed: exposed.to_string(),
+        qualified: Some((table.schema.clone(), table.name.clone())),
+        columns: table
+            .columns
+            .iter()
+            .map(|c| SourceColumn {
+                name: c.name.clone(),
+                ty: Some(c.ty),
+                nullable: c.nullable,
+            })
+            .collect(),
+    }
+}
+
 /// A common table expression visible to the statement.
 #[derive(Debug, Clone, PartialEq)]
 struct CteDef {

@@ -3,10 +3,12 @@
 //! derived tables, WHERE/GROUP BY/HAVING, set operators, ORDER BY, and TOP /
 //! OFFSET-FETCH as LIMIT/OFFSET.
 
-use super::super::ast::{JoinKind, Query, QueryBody, Select, SelectItem, SetOp, TableRef};
+use super::super::ast::{
+    JoinKind, ObjectName, Query, QueryBody, Select, SelectItem, SetOp, TableRef,
+};
 use super::super::types::DataType;
 use super::super::{SqlError, errors, storage};
-use super::{Resolved, Source, SourceColumn, Translator, Typed};
+use super::{Resolved, Source, SourceColumn, Translator, Typed, table_source};
 
 /// A result column: its name (`""` when SQL Server gives none) and type.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,91 +348,8 @@ impl Translator<'_> {
     /// One FROM item: its SQLite text; its sources join the current scope.
     fn table_ref(&mut self, table: &TableRef) -> Result<String, SqlError> {
         match table {
-            TableRef::Table { name, alias } => {
-                let exposed = alias.clone().unwrap_or_else(|| name.name().to_string());
-                let (sqlite_name, qualified, columns) = match self.resolve(name)? {
-                    Resolved::Table(info) => {
-                        let columns = info
-                            .columns
-                            .iter()
-                            .map(|c| SourceColumn {
-                                name: c.name.clone(),
-                                ty: Some(c.ty),
-                                nullable: c.nullable,
-                            })
-                            .collect();
-                        (
-                            info.sqlite_name(),
-                            Some((info.schema.clone(), info.name.clone())),
-                            columns,
-                        )
-                    }
-                    Resolved::View(view) => {
-                        self.use_view(view);
-                        let columns = view
-                            .columns()
-                            .into_iter()
-                            .map(|(n, ty)| SourceColumn {
-                                name: n.to_string(),
-                                ty: Some(ty),
-                                nullable: true,
-                            })
-                            .collect();
-                        (
-                            view.cte_name(),
-                            Some((view.schema().to_string(), view.table().to_string())),
-                            columns,
-                        )
-                    }
-                    Resolved::Cte(columns) => (name.name().to_string(), None, columns),
-                };
-                self.add_source(Source {
-                    exposed: exposed.clone(),
-                    qualified,
-                    columns,
-                })?;
-                Ok(format!(
-                    "{} AS {}",
-                    storage::quote(&sqlite_name),
-                    storage::quote(&exposed)
-                ))
-            }
-            TableRef::Derived { query, alias } => {
-                // A derived table sees outer queries' columns but not its
-                // siblings in this FROM.
-                self.push_scope(Vec::new());
-                let out = self.subquery(query);
-                self.pop_scope();
-                let out = out?;
-                if let Some(index) = out.columns.iter().position(|c| c.name.is_empty()) {
-                    let message = format!(
-                        "No column name was specified for column {} of '{alias}'.",
-                        index + 1
-                    );
-                    return Err(SqlError {
-                        number: 8155,
-                        state: 2,
-                        class: 16,
-                        line: 0,
-                        message,
-                    });
-                }
-                let columns = out
-                    .columns
-                    .iter()
-                    .map(|c| SourceColumn {
-                        name: c.name.clone(),
-                        ty: c.ty,
-                        nullable: c.nullable,
-                    })
-                    .collect();
-                self.add_source(Source {
-                    exposed: alias.clone(),
-                    qualified: None,
-                    columns,
-                })?;
-                Ok(format!("({}) AS {}", out.sql, storage::quote(alias)))
-            }
+            TableRef::Table { name, alias } => self.named_table(name, alias.as_deref()),
+            TableRef::Derived { query, alias } => self.derived_table(query, alias),
             TableRef::Join {
                 left,
                 right,
@@ -453,6 +372,86 @@ impl Translator<'_> {
                 Ok(format!("{left} {keyword} {right}{on}"))
             }
         }
+    }
+
+    /// A user table, system view or CTE in FROM.
+    fn named_table(&mut self, name: &ObjectName, alias: Option<&str>) -> Result<String, SqlError> {
+        let exposed = alias.unwrap_or_else(|| name.name()).to_string();
+        let (sqlite_name, source) = match self.resolve(name)? {
+            Resolved::Table(info) => (info.sqlite_name(), table_source(&info, &exposed)),
+            Resolved::View(view) => {
+                self.use_view(view);
+                let columns = view
+                    .columns()
+                    .into_iter()
+                    .map(|(n, ty)| SourceColumn {
+                        name: n.to_string(),
+                        ty: Some(ty),
+                        nullable: true,
+                    })
+                    .collect();
+                let qualified = Some((view.schema().to_string(), view.table().to_string()));
+                (
+                    view.cte_name(),
+                    Source {
+                        exposed: exposed.clone(),
+                        qualified,
+                        columns,
+                    },
+                )
+            }
+            Resolved::Cte(columns) => (
+                name.name().to_string(),
+                Source {
+                    exposed: exposed.clone(),
+                    qualified: None,
+                    columns,
+                },
+            ),
+        };
+        self.add_source(source)?;
+        Ok(format!(
+            "{} AS {}",
+            storage::quote(&sqlite_name),
+            storage::quote(&exposed)
+        ))
+    }
+
+    /// `(SELECT ...) AS alias`: it sees outer queries' columns but not its
+    /// siblings in this FROM, and every column needs a name (8155).
+    fn derived_table(&mut self, query: &Query, alias: &str) -> Result<String, SqlError> {
+        self.push_scope(Vec::new());
+        let out = self.subquery(query);
+        self.pop_scope();
+        let out = out?;
+        if let Some(index) = out.columns.iter().position(|c| c.name.is_empty()) {
+            let message = format!(
+                "No column name was specified for column {} of '{alias}'.",
+                index + 1
+            );
+            return Err(SqlError {
+                number: 8155,
+                state: 2,
+                class: 16,
+                line: 0,
+                message,
+            });
+        }
+        let columns = out
+            .columns
+            .iter()
+            .map(|c| SourceColumn {
+                name: c.name.clone(),
+                ty: c.ty,
+                nullable: c.nullable,
+            })
+            .collect();
+        self.add_source(Source {
+            exposed: alias.to_string(),
+            qualified: None,
+            columns,
+        })?;
+        Ok(format!("({}) AS {}", out.sql, storage::quote(alias)))
     }
 }
 

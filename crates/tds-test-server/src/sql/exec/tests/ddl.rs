@@ -360,3 +360,88 @@ async fn foreign_key_actions_follow_the_constraint() {
     );
     ok(&mut s, "ALTER TABLE c DROP CONSTRAINT FK_c_b; DROP TABLE b").await;
 }
+
+#[tokio::test]
+async fn sp_rename_renames_tables_columns_and_indexes() {
+    let (_catalog, mut s) = session();
+    ok(
+        &mut s,
+        "CREATE TABLE p (id INT CONSTRAINT PK_p PRIMARY KEY, code NVARCHAR(5) CHECK (code <> ''))",
+    )
+    .await;
+    ok(&mut s, "CREATE TABLE c (id INT IDENTITY PRIMARY KEY, p_id INT CONSTRAINT FK_c_p REFERENCES p (id)); CREATE INDEX ix_c ON c (p_id)").await;
+    ok(
+        &mut s,
+        "INSERT INTO p VALUES (1, 'a'); INSERT INTO c (p_id) VALUES (1)",
+    )
+    .await;
+    let r = ok(&mut s, "EXEC sp_rename 'dbo.p.id', 'pid', 'COLUMN'").await;
+    assert_eq!(r.infos(), [crate::sql::exec::rename::CAUTION]);
+    ok(&mut s, "EXEC sp_rename 'dbo.p', 'parents'; EXEC sp_rename N'c.ix_c', N'ix_child', N'INDEX'; EXEC sp_rename 'c.p_id', 'parent_id', 'COLUMN'").await;
+    let r = ok(&mut s, "SELECT pid, code FROM parents; SELECT name FROM sys.indexes WHERE object_id = OBJECT_ID('c') AND name LIKE 'ix%'").await;
+    assert_eq!(r.result_sets()[0].1[0], vec![Value::Int(1), text("a")]);
+    assert_eq!(r.rows(), vec![vec![text("ix_child")]]);
+    let r = s.execute("INSERT INTO c (parent_id) VALUES (9)", &[]).await;
+    assert_eq!(r.error_numbers(), [547]);
+    assert!(
+        r.errors()[0]
+            .message
+            .contains("table \"dbo.parents\", column 'pid'"),
+        "{}",
+        r.errors()[0].message
+    );
+    let r = s.execute("DELETE FROM parents", &[]).await;
+    assert_eq!(r.error_numbers(), [547]);
+    let r = s.execute("INSERT INTO parents VALUES (2, '')", &[]).await;
+    assert_eq!(
+        r.error_numbers(),
+        [547],
+        "the CHECK follows the renamed table"
+    );
+    ok(
+        &mut s,
+        "ALTER TABLE parents ADD extra INT NULL; INSERT INTO c (parent_id) VALUES (1)",
+    )
+    .await;
+    let cases = [
+        ("EXEC sp_rename 'nope', 'x'", 15248),
+        ("EXEC sp_rename 'c.nope', 'x', 'COLUMN'", 15248),
+        ("EXEC sp_rename 'c', 'parents'", 15335),
+        (
+            "EXEC sp_rename 'PK_p', 'PK_x'",
+            crate::sql::NOT_SUPPORTED_ERROR,
+        ),
+    ];
+    for (sql, number) in cases {
+        let r = s.execute(sql, &[]).await;
+        assert_eq!(r.error_numbers(), [number], "{sql}");
+    }
+}
+
+#[tokio::test]
+async fn the_default_keyword_takes_the_column_default() {
+    let (_catalog, mut s) = session();
+    ok(&mut s, "CREATE TABLE t (id INT NOT NULL, state NVARCHAR(10) NOT NULL DEFAULT 'new', note NVARCHAR(10) NULL)").await;
+    ok(
+        &mut s,
+        "INSERT INTO t VALUES (1, DEFAULT, DEFAULT); INSERT INTO t (id, state) VALUES (2, 'done')",
+    )
+    .await;
+    ok(&mut s, "UPDATE t SET state = DEFAULT WHERE id = 2").await;
+    let r = ok(&mut s, "SELECT id, state, note FROM t ORDER BY id").await;
+    assert_eq!(
+        r.rows(),
+        vec![
+            vec![Value::Int(1), text("new"), Value::Null],
+            vec![Value::Int(2), text("new"), Value::Null]
+        ]
+    );
+    let r = s.execute("UPDATE t SET id = DEFAULT", &[]).await;
+    assert_eq!(
+        r.error_numbers(),
+        [515],
+        "no default: NULL, which the column refuses"
+    );
+    let r = s.execute("SELECT DEFAULT", &[]).await;
+    assert_eq!(r.error_numbers(), [156]);
+}
