@@ -75,7 +75,9 @@ use stats::Counters;
 use workspace_pool::WorkspacePool;
 
 /// Connection pools for every workspace of one environment. Cheap to clone;
-/// all clones share the same pools. Create it inside a tokio runtime.
+/// all clones share the same pools. The reaper task starts with the first
+/// [`acquire`](WorkspacePools::acquire) and ends when the last clone is
+/// dropped or [`shutdown`](WorkspacePools::shutdown) runs.
 pub struct WorkspacePools<E: Engine> {
     shared: Arc<Shared<E>>,
 }

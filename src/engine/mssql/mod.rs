@@ -5,8 +5,8 @@
 //! - `target.rs`: a workspace row + `[mssql]` defaults → validated [`MssqlTarget`]
 //!   (`ado.rs` parses ADO.NET connection strings);
 //! - `connect.rs`: TCP, TLS, login, Azure redirects, timeouts;
-//! - `session.rs`: the statements of `sql.rs` on one connection, statement
-//!   timeouts, broken/tainted bookkeeping, the app lock;
+//! - `session/`: the statements of `sql.rs` on one connection, statement
+//!   timeouts, broken/tainted bookkeeping; `session/lock.rs` the app lock;
 //! - `error.rs`: tiberius errors → [`EngineError`] kinds; `rows.rs`: typed reads.
 //!
 //! Connection pooling, retries and backoff are not here: see [`crate::pool`].

@@ -7,8 +7,8 @@
 //! so it is closed, which makes the server roll back and free the app lock).
 //! A session that ran user batches is "tainted": a migration may have
 //! changed any SET option, the language or the date format, which no reset
-//! can see, so the pool closes it instead of reusing it. Pooling itself is
-//! not here.
+//! can see, so the pool closes it instead of reusing it. The app lock is in
+//! `lock.rs`; pooling is not here.
 
 use std::time::Duration;
 
@@ -17,13 +17,14 @@ use tiberius::error::Error as TdsError;
 use tiberius::{Row, ToSql};
 
 use crate::engine::{
-    EngineError, LockHolder, LockOutcome, LockState, NewHistoryRow, Permissions, Phase, ServerInfo,
-    Session,
+    EngineError, LockOutcome, LockState, NewHistoryRow, Permissions, Phase, ServerInfo, Session,
 };
 use crate::migrate::{AppliedMigration, Checksum, Version};
 
+mod lock;
+
 use super::connect::{self, TdsClient};
-use super::error::{server_error, statement_error};
+use super::error::statement_error;
 use super::rows;
 use super::sql;
 use super::target::MssqlTarget;
@@ -192,72 +193,10 @@ impl MssqlSession {
         }
         Ok(())
     }
-
-    /// Who holds the lock, when the server tells: the DMVs need VIEW SERVER
-    /// STATE on real servers, and a refusal is an answer ("unknown"), not a
-    /// failure.
-    async fn lock_holder(&mut self) -> EngineResult<Option<LockHolder>> {
-        let timeout = self.statement_timeout;
-        let pattern = sql::LOCK_RESOURCE_PATTERN;
-        match self
-            .results(sql::LOCK_HOLDER, &[&pattern], timeout, Phase::Statement)
-            .await
-        {
-            Ok(results) => {
-                let Some(row) = results.into_iter().flatten().next() else {
-                    return Ok(None);
-                };
-                let named = |column: &str| -> EngineResult<Option<String>> {
-                    Ok(rows::text(&row, column)?
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_owned))
-                };
-                Ok(Some(LockHolder {
-                    session_id: rows::integer(&row, "request_session_id")?
-                        .and_then(|id| i32::try_from(id).ok()),
-                    login: named("login_name")?,
-                    host: named("host_name")?,
-                    program: named("program_name")?,
-                }))
-            }
-            Err(EngineError::Server {
-                number, message, ..
-            }) => {
-                tracing::debug!(number, %message, "cannot see the lock holder");
-                Ok(None)
-            }
-            Err(other) => Err(other),
-        }
-    }
 }
 
 fn first_words(sql: &str) -> String {
     sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
-}
-
-/// `sp_getapplock`/`sp_releaseapplock` failures, per Microsoft's return
-/// codes. A deadlock victim is reported as error 1205 so that it is retried
-/// like any other deadlock.
-fn applock_failure(procedure: &str, code: i64) -> EngineError {
-    let meaning = match code {
-        -1 => "the request timed out",
-        -2 => "the request was cancelled",
-        -3 => "the request was chosen as a deadlock victim",
-        -999 => "parameter validation or other call error",
-        _ => "an undocumented return code",
-    };
-    let number = if code == -3 { 1205 } else { 0 };
-    server_error(
-        number,
-        0,
-        16,
-        0,
-        &format!(
-            "`{procedure}` on resource `{}` returned {code}: {meaning}",
-            sql::LOCK_RESOURCE
-        ),
-    )
 }
 
 impl Session for MssqlSession {
@@ -330,73 +269,15 @@ impl Session for MssqlSession {
     }
 
     async fn acquire_lock(&mut self, timeout: Duration) -> EngineResult<LockOutcome> {
-        // sp_getapplock counts re-entrant requests; wsdb takes the lock once
-        // per session and releases it once.
-        if self.holds_lock {
-            return Ok(LockOutcome::Acquired);
-        }
-        let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
-        let resource = sql::LOCK_RESOURCE;
-        // The server answers by itself when the lock timeout expires; the
-        // client bound only guards against a server that never answers.
-        let bound = timeout.saturating_add(self.statement_timeout);
-        let results = self
-            .results(
-                sql::GET_APPLOCK,
-                &[&resource, &millis],
-                bound,
-                Phase::Statement,
-            )
-            .await?;
-        let code = results
-            .iter()
-            .flatten()
-            .next()
-            .map(|row| rows::integer(row, "result"))
-            .transpose()?
-            .flatten()
-            .ok_or_else(|| EngineError::Protocol {
-                message: "`sp_getapplock` returned no result code".to_owned(),
-            })?;
-        match code {
-            0 | 1 => {
-                self.holds_lock = true;
-                Ok(LockOutcome::Acquired)
-            }
-            -1 => Ok(LockOutcome::Busy {
-                holder: self.lock_holder().await?,
-            }),
-            other => Err(applock_failure("sp_getapplock", other)),
-        }
+        self.take_lock(timeout).await
     }
 
     async fn release_lock(&mut self) -> EngineResult<()> {
-        if !self.holds_lock {
-            return Ok(());
-        }
-        let resource = sql::LOCK_RESOURCE;
-        let row = self.last_row(sql::RELEASE_APPLOCK, &[&resource]).await?;
-        self.holds_lock = false;
-        match rows::integer(&row, "result")? {
-            Some(0) => Ok(()),
-            other => {
-                // The server and wsdb disagree about the lock: never pool this.
-                self.tainted = true;
-                Err(applock_failure("sp_releaseapplock", other.unwrap_or(-999)))
-            }
-        }
+        self.give_back_lock().await
     }
 
     async fn lock_state(&mut self) -> EngineResult<LockState> {
-        let resource = sql::LOCK_RESOURCE;
-        let row = self.last_row(sql::TEST_APPLOCK, &[&resource]).await?;
-        if rows::flag(&row, "free")?.unwrap_or(false) {
-            Ok(LockState::Free)
-        } else {
-            Ok(LockState::Held {
-                holder: self.lock_holder().await?,
-            })
-        }
+        self.observe_lock().await
     }
 
     async fn begin(&mut self) -> EngineResult<()> {
@@ -482,36 +363,6 @@ impl Session for MssqlSession {
                 tracing::debug!(server = %self.server, %error, "closing the connection")
             }
             Err(_) => tracing::debug!(server = %self.server, "closing the connection timed out"),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn applock_return_codes_map_to_errors() {
-        match applock_failure("sp_getapplock", -3) {
-            error @ EngineError::Server { number: 1205, .. } => assert!(error.is_transient()),
-            other => panic!("{other:?}"),
-        }
-        for (code, meaning) in [
-            (-2, "cancelled"),
-            (-999, "parameter validation"),
-            (-7, "undocumented"),
-        ] {
-            match applock_failure("sp_getapplock", code) {
-                EngineError::Server {
-                    number: 0, message, ..
-                } => {
-                    assert!(
-                        message.contains(meaning) && message.contains(&code.to_string()),
-                        "{message}"
-                    )
-                }
-                other => panic!("{other:?}"),
-            }
         }
     }
 }
