@@ -109,3 +109,28 @@ pub enum Command {
     /// Print shell completions
     Completions(completions::CompletionsArgs),
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    /// clap checks a command's definition only when it is built, so a
+    /// clash in one subcommand (such as `baseline --version` against the
+    /// propagated version flag) panicked only when that subcommand ran.
+    #[test]
+    fn every_command_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn baseline_takes_its_own_version_argument() {
+        let cli = Cli::try_parse_from(["wsdb", "baseline", "--all", "--version", "12", "--yes"])
+            .expect("parse");
+        let Command::Baseline(args) = cli.command else {
+            panic!("expected baseline, got {:?}", cli.command);
+        };
+        assert_eq!(args.version.get(), 12);
+    }
+}

@@ -19,6 +19,10 @@ use crate::report::table::Layout;
 #[command(after_help = "Examples:
   wsdb baseline -w legacy-42 --version 12      history rows for 1..=12, nothing run
   wsdb baseline --group imported --version 12 --yes")]
+// `--version V` is this command's own argument, so the `--version` flag
+// propagated from the top-level command must not exist here (clap refuses
+// two arguments with one name: `wsdb baseline` panicked).
+#[command(disable_version_flag = true)]
 pub struct BaselineArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
