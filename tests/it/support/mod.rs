@@ -1,6 +1,7 @@
 //! Shared test support for the integration-test binary. Each piece lives in
 //! its own module; nothing here asserts anything by itself.
 
+pub mod json_schema;
 pub mod postgres;
 pub mod workspace_server;
 // Shared by many test modules; a helper unused by today's tests is not dead.
