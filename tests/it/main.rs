@@ -3,5 +3,6 @@
 mod cli_online;
 mod control;
 mod engine;
+mod fleet;
 mod pool;
 mod support;
