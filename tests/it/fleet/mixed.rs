@@ -131,10 +131,14 @@ fn versions(run: &Run) -> BTreeMap<String, u64> {
 #[tokio::test]
 async fn every_workspace_gets_its_own_outcome_and_the_exit_code_follows() {
     let fleet = mixed_fleet().await;
-    let project = &fleet.project;
+    status_over_the_whole_fleet(&fleet.project).await;
+    read_only_exit_codes(&fleet.project).await;
+    migrate_over_the_whole_fleet(&fleet.project).await;
+}
 
-    // status: read-only; the unreachable ones fail it (1), and the locked
-    // ones show who holds their lock.
+/// status: read-only; the unreachable ones fail it (1), and the locked
+/// ones show who holds their lock.
+async fn status_over_the_whole_fleet(project: &Project) {
     let status = project
         .wsdb(&["status", "--all", "--format", "json"])
         .run()
@@ -170,9 +174,11 @@ async fn every_workspace_gets_its_own_outcome_and_the_exit_code_follows() {
         ]),
         "unreachable workspaces are not counted"
     );
+}
 
-    // Without the unreachable rows: status 0, status --check 3, verify 3
-    // (drift), verify of pending-only workspaces 0.
+/// Without the unreachable rows: status 0, status --check 3, verify 3
+/// (drift), verify of pending-only workspaces 0.
+async fn read_only_exit_codes(project: &Project) {
     let reachable = [
         "--group", "fresh", "--group", "partly", "--group", "current", "--group", "drifted",
         "--group", "locked",
@@ -199,8 +205,11 @@ async fn every_workspace_gets_its_own_outcome_and_the_exit_code_follows() {
         .run()
         .await
         .expect_code(0);
+}
 
-    // migrate: each workspace its own outcome, exit 1.
+/// migrate: each workspace its own outcome, exit 1; then the databases and
+/// a new status agree.
+async fn migrate_over_the_whole_fleet(project: &Project) {
     let migrate = project
         .wsdb(&["migrate", "--all", "--format", "json"])
         .run()
