@@ -80,6 +80,8 @@ pub fn from_report(
         }
         Outcome::Locked { holder } => {
             line.status = Status::Locked;
+            // Locked before its history was read: what is pending is unknown.
+            line.pending.clear();
             line.cause = Some("another run holds the workspace's lock".to_owned());
             line.lock_holder = Some(
                 holder
@@ -258,4 +260,68 @@ fn join(versions: &[Version]) -> String {
 
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::UpTarget;
+    use crate::migrate::execute::Operation;
+    use crate::workspace::Location;
+
+    fn set() -> MigrationSet {
+        MigrationSet::from_files((1..=3).map(|v| {
+            (
+                format!("000{v}_t{v}.up.sql"),
+                format!("CREATE TABLE t{v} (id INT);\n").into_bytes(),
+            )
+        }))
+        .expect("a valid set")
+    }
+
+    fn workspace() -> Workspace {
+        Workspace {
+            id: WorkspaceId::from("acme"),
+            location: Location::Parts {
+                host: "h".into(),
+                port: 1433,
+                database: "acme".into(),
+            },
+            user: None,
+            password_env: None,
+            encrypt: None,
+            group: None,
+        }
+    }
+
+    fn report(outcome: Outcome, before: Option<u64>) -> WorkspaceReport {
+        WorkspaceReport {
+            operation: Operation::Migrate {
+                target: UpTarget::Latest,
+                dry_run: false,
+            },
+            before: before.and_then(Version::new),
+            after: before.and_then(Version::new),
+            steps: Vec::new(),
+            outcome,
+            session_reusable: true,
+            cleanup_error: None,
+        }
+    }
+
+    #[test]
+    fn a_locked_workspace_has_nothing_known_pending() {
+        let locked = from_report(
+            &workspace(),
+            &report(Outcome::Locked { holder: None }, None),
+            &set(),
+        );
+        assert_eq!(locked.status, Status::Locked);
+        assert!(locked.pending.is_empty(), "{:?}", locked.pending);
+        assert_eq!(locked.latest, Some(3));
+        assert_eq!(locked.lock_holder.as_deref(), Some("an unknown session"));
+
+        let up_to_date = from_report(&workspace(), &report(Outcome::UpToDate, Some(1)), &set());
+        assert_eq!(up_to_date.pending, vec![2, 3]);
+    }
 }

@@ -16,7 +16,7 @@ use super::select::SelectionArgs;
 use crate::control::{VersionRecord, VersionState};
 use crate::exit::ExitCode;
 use crate::migrate::{MigrationSet, Version};
-use crate::report::{RunReport, Status, WorkspaceLine, reporter, summary, table::Layout};
+use crate::report::{Event, RunReport, Status, WorkspaceLine, reporter, summary, table::Layout};
 
 pub async fn run(
     global: &GlobalArgs,
@@ -66,7 +66,17 @@ pub async fn run(
         pool: None,
         warnings: Vec::new(),
     };
-    let (_, task) = reporter::start(output::output_mode(global), global.format);
+    // The same events as a live run, so `--format ndjson` carries every
+    // workspace (it printed only `run_finished`).
+    let (reporter, task) = reporter::start(output::output_mode(global), global.format);
+    reporter.send(Event::RunStarted {
+        command: report.command.clone(),
+        total: report.workspaces.len(),
+        run_id: None,
+    });
+    for line in &report.workspaces {
+        reporter.send(Event::WorkspaceFinished(line.clone()));
+    }
     Ok(output::finish(global, task, report, Layout::State, checks).await)
 }
 

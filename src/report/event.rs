@@ -57,6 +57,21 @@ impl Status {
         )
     }
 
+    /// wsdb never read this workspace's history, so its version and its
+    /// pending migrations are unknown (not "none"): it was not reached, its
+    /// connection failed or was invalid, another run held its lock, or the
+    /// work was aborted.
+    pub fn version_unknown(self) -> bool {
+        matches!(
+            self,
+            Status::Unreachable
+                | Status::Invalid
+                | Status::Locked
+                | Status::Interrupted
+                | Status::NotReached
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Failed => "failed",
@@ -188,6 +203,7 @@ mod tests {
         );
         assert!(Status::Locked.is_failure() && !Status::Pending.is_failure());
         assert!(Status::Drift.is_check_problem() && !Status::Applied.is_check_problem());
+        assert!(Status::Locked.version_unknown() && !Status::Failed.version_unknown());
     }
 
     #[test]

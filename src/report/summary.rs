@@ -76,14 +76,11 @@ impl Totals {
 }
 
 /// Workspaces per version after the command (`none` for no history).
+/// Workspaces whose version is unknown are not counted: a locked one was
+/// counted as `none` although it had migrations applied.
 pub fn version_histogram(lines: &[WorkspaceLine]) -> BTreeMap<String, usize> {
     let mut histogram = BTreeMap::new();
-    for line in lines.iter().filter(|l| {
-        !matches!(
-            l.status,
-            Status::Unreachable | Status::Invalid | Status::NotReached
-        )
-    }) {
+    for line in lines.iter().filter(|l| !l.status.version_unknown()) {
         let key = line
             .version_after
             .map_or_else(|| "none".to_owned(), |v| v.to_string());
@@ -120,11 +117,12 @@ mod tests {
             line("c", Status::Failed, Some(3)),
             line("d", Status::Unreachable, None),
             line("e", Status::Pending, None),
+            line("f", Status::Locked, None),
         ];
         let totals = Totals::of(&lines);
         assert_eq!(
             (totals.succeeded, totals.failed, totals.check_problems),
-            (2, 2, 1)
+            (2, 3, 1)
         );
         let histogram = version_histogram(&lines);
         assert_eq!(histogram.get("5"), Some(&2));
@@ -132,6 +130,6 @@ mod tests {
         assert_eq!(histogram.get("none"), Some(&1));
         sort_lines(&mut lines);
         let order: Vec<&str> = lines.iter().map(|l| l.workspace.as_str()).collect();
-        assert_eq!(order, ["c", "d", "e", "b", "a"]);
+        assert_eq!(order, ["c", "d", "f", "e", "b", "a"]);
     }
 }

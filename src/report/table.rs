@@ -82,7 +82,7 @@ fn summary_table(lines: &[WorkspaceLine], layout: Layout, color: bool) -> Table 
                 status,
                 Cell::new(version(line.version_after)),
                 Cell::new(version(line.latest)),
-                Cell::new(line.pending.len()),
+                Cell::new(pending_count(line)),
                 Cell::new(note(line)),
             ],
         };
@@ -107,6 +107,16 @@ fn status_cell(status: Status, color: bool) -> Cell {
 
 fn version(v: Option<u64>) -> String {
     v.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// `-` when the workspace's history was not read: `0` would claim it has
+/// nothing pending.
+fn pending_count(line: &WorkspaceLine) -> String {
+    if line.status.version_unknown() {
+        "-".to_owned()
+    } else {
+        line.pending.len().to_string()
+    }
 }
 
 fn version_change(line: &WorkspaceLine) -> String {
@@ -199,6 +209,18 @@ pub fn pool_line(pool: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_is_unknown_where_the_history_was_not_read() {
+        let mut read = WorkspaceLine::new("a", Status::UpToDate);
+        assert_eq!(pending_count(&read), "0");
+        read.pending = vec![3, 4];
+        assert_eq!(pending_count(&read), "2");
+        assert_eq!(
+            pending_count(&WorkspaceLine::new("b", Status::Unreachable)),
+            "-"
+        );
+    }
 
     #[test]
     fn durations() {

@@ -4,6 +4,7 @@ mod cli;
 mod control;
 mod engine;
 mod generated;
+mod fleet;
 mod pool;
 mod support;
 mod workspace;

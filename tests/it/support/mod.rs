@@ -3,6 +3,7 @@
 
 #[allow(dead_code)]
 pub mod applock;
+pub mod json_schema;
 pub mod postgres;
 pub mod workspace_server;
 // Shared by many test modules; a helper unused by today's tests is not dead.

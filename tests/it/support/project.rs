@@ -15,6 +15,9 @@ use std::sync::Arc;
 
 use sqlx::{Executor, Row};
 use tempfile::TempDir;
+use tiberius::Client;
+use tokio::net::TcpStream;
+use tokio_util::compat::Compat;
 
 use super::postgres::TestDb;
 use super::workspace_server::WorkspaceServer;
@@ -30,6 +33,9 @@ pub struct Project {
     /// `(section, key, TOML value)` written into `[env.test.<section>]`.
     settings: Vec<(String, String, String)>,
     workspaces: Vec<(String, String)>,
+    /// Workspaces registered on a server other than `server`
+    /// ([`Project::add_workspace_on`]), by id.
+    elsewhere: Vec<(String, Arc<WorkspaceServer>)>,
 }
 
 /// What one `wsdb` run did.
@@ -62,6 +68,7 @@ impl Project {
             server,
             settings: Vec::new(),
             workspaces: Vec::new(),
+            elsewhere: Vec::new(),
         };
         project.write_config();
         project.wsdb(&["hash"]).run().await.expect_code(0);
@@ -180,6 +187,56 @@ impl Project {
         database
     }
 
+    /// Creates a database for workspace `id` on another `server` (several
+    /// SQL Server hosts in one fleet) and registers it. Every server must
+    /// accept the project's login: true of test servers, which share one.
+    /// The inspection helpers (`history`, `execute`, ...) follow the
+    /// workspace to its server.
+    pub async fn add_workspace_on(&mut self, server: &Arc<WorkspaceServer>, id: &str) -> String {
+        let database = server.create_database("ws").await;
+        self.insert_row(
+            Some(id),
+            Some(&server.host()),
+            Some(i64::from(server.port())),
+            Some(&database),
+            None,
+        )
+        .await;
+        self.workspaces.push((id.to_owned(), database.clone()));
+        self.elsewhere.push((id.to_owned(), Arc::clone(server)));
+        database
+    }
+
+    /// The server workspace `id` lives on.
+    pub fn server_of(&self, id: &str) -> &WorkspaceServer {
+        self.elsewhere
+            .iter()
+            .find(|(w, _)| w == id)
+            .map_or(&*self.server, |(_, server)| &**server)
+    }
+
+    /// Holds workspace `id`'s wsdb lock (`sp_getapplock` on resource `wsdb`,
+    /// session owner, as another run would) until the returned connection
+    /// is dropped or closed.
+    pub async fn hold_lock(&self, id: &str) -> Client<Compat<TcpStream>> {
+        let mut client = self.server_of(id).client(self.database(id)).await;
+        let row = client
+            .simple_query(
+                "DECLARE @result INT; EXEC @result = sp_getapplock @Resource = N'wsdb', \
+                 @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0; \
+                 SELECT @result AS result;",
+            )
+            .await
+            .expect("sp_getapplock")
+            .into_row()
+            .await
+            .expect("sp_getapplock result")
+            .expect("a result row");
+        let result: i32 = row.get(0).expect("an INT result");
+        assert!(result >= 0, "sp_getapplock returned {result}");
+        client
+    }
+
     /// `n` workspaces named `<prefix>-000` .. (ids sort in creation order).
     pub async fn add_workspaces(&mut self, prefix: &str, n: usize) -> Vec<String> {
         let mut ids = Vec::with_capacity(n);
@@ -283,7 +340,7 @@ impl Project {
 
     /// A scalar from a workspace database, read behind wsdb's back.
     pub async fn scalar_i64(&self, id: &str, sql: &str) -> Option<i64> {
-        let mut client = self.server.client(self.database(id)).await;
+        let mut client = self.server_of(id).client(self.database(id)).await;
         let row = client
             .simple_query(sql)
             .await
@@ -310,7 +367,7 @@ impl Project {
         if !self.table_exists(id, "dbo.wsdb_history").await {
             return Vec::new();
         }
-        let mut client = self.server.client(self.database(id)).await;
+        let mut client = self.server_of(id).client(self.database(id)).await;
         let rows = client
             .simple_query("SELECT version, success FROM dbo.wsdb_history ORDER BY version")
             .await
@@ -331,7 +388,7 @@ impl Project {
     /// The first column of every row of a query in workspace `id`, as
     /// integers (e.g. an ordered log a migration wrote).
     pub async fn column_i64(&self, id: &str, sql: &str) -> Vec<i64> {
-        let mut client = self.server.client(self.database(id)).await;
+        let mut client = self.server_of(id).client(self.database(id)).await;
         let rows = client
             .simple_query(sql)
             .await
@@ -352,7 +409,7 @@ impl Project {
 
     /// Runs a batch in workspace `id` behind wsdb's back.
     pub async fn execute(&self, id: &str, sql: &str) {
-        let mut client = self.server.client(self.database(id)).await;
+        let mut client = self.server_of(id).client(self.database(id)).await;
         client
             .simple_query(sql)
             .await

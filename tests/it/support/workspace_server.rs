@@ -478,3 +478,10 @@ impl RealServer {
         usize::try_from(n).unwrap_or(0)
     }
 }
+
+/// A port on 127.0.0.1 that nothing listens on (bound, then released): a
+/// workspace row pointing there is unreachable, refused at once.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
