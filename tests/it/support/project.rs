@@ -380,6 +380,67 @@ impl Wsdb {
             .spawn()
             .expect("spawn the wsdb binary")
     }
+
+    /// Starts the process in the background; [`Running::finish`] waits for
+    /// it and checks the secret canary like [`Wsdb::run`]. For several
+    /// runners at once and for SIGKILL tests (`Running::pid`, `kill`).
+    pub fn start(self) -> Running {
+        let (shown, secrets) = (self.shown.clone(), self.secrets.clone());
+        Running {
+            child: self.spawn(),
+            shown,
+            secrets,
+        }
+    }
+}
+
+/// A `wsdb` process started with [`Wsdb::start`].
+pub struct Running {
+    child: tokio::process::Child,
+    shown: String,
+    secrets: Vec<String>,
+}
+
+impl Running {
+    /// The process id (runner ids in the ledger end with `/<pid>`).
+    pub fn pid(&self) -> u32 {
+        self.child
+            .id()
+            .expect("the process has not been waited for")
+    }
+
+    /// SIGKILL: the process dies without any cleanup of its own.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.expect("kill the wsdb process");
+    }
+
+    /// Waits for the process to end and checks the secret canary.
+    pub async fn finish(self) -> Run {
+        let output = self
+            .child
+            .wait_with_output()
+            .await
+            .expect("wait for the wsdb binary");
+        let run = Run {
+            command: self.shown,
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        check_secrets(&run, &self.secrets);
+        run
+    }
+}
+
+/// Panics when any of `secrets` appears in the run's output.
+fn check_secrets(run: &Run, secrets: &[String]) {
+    for secret in secrets {
+        assert!(
+            !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
+            "a secret leaked into the output of `{}`:\n{run}",
+            run.command
+        );
+    }
 }
 
 impl Run {
