@@ -146,8 +146,9 @@ mod tests {
     #[test]
     fn queue_refuses_what_would_split_its_runners_selections() {
         let base = ["wsdb", "migrate", "--all", "--queue", "--run-id", "k"];
-        let cases: [(&[&str], Option<ErrorKind>); 5] = [
+        let cases: [(&[&str], Option<ErrorKind>); 6] = [
             (&[], None),
+            (&["--dry-run"], Some(ErrorKind::ArgumentConflict)),
             (&["--shard", "0/2"], Some(ErrorKind::ArgumentConflict)),
             (&["--shard-count", "2"], Some(ErrorKind::ArgumentConflict)),
             (&["--canary", "1"], Some(ErrorKind::ArgumentConflict)),
