@@ -414,6 +414,17 @@ impl Running {
         self.child.kill().await.expect("kill the wsdb process");
     }
 
+    /// SIGTERM (what Kubernetes sends a pod it stops; wsdb treats it like
+    /// Ctrl-C), through the system's `kill` command.
+    pub async fn terminate(&self) {
+        let status = tokio::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .await
+            .expect("run `kill -TERM`");
+        assert!(status.success(), "`kill -TERM {}` failed", self.pid());
+    }
+
     /// Waits for the process to end and checks the secret canary.
     pub async fn finish(self) -> Run {
         let output = self
