@@ -96,6 +96,7 @@ pub async fn run(
                 queue.lease,
                 alignment.queued,
                 alignment.foreign,
+                interrupt.clone(),
                 move |warning| push_warning(&sink, warning),
             );
             (Some(joined.id), Source::Pull(puller))

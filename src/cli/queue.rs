@@ -21,6 +21,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 
 use crate::control::{Claim, ControlDb, ControlError, QueueRun, RunId};
+use crate::fleet::Interrupt;
 use crate::report::{Status, WorkspaceLine};
 use crate::workspace::{Workspace, WorkspaceId};
 
@@ -108,8 +109,11 @@ pub fn not_queued_lines(run_id: RunId, workspaces: &[Workspace]) -> Vec<Workspac
 
 /// The pull source: claims the next workspace, or waits while other runners
 /// hold the remaining claims (they may die and their leases expire), or
-/// ends when nothing this runner could take is left. It never claims the
-/// `foreign` workspaces (queued by the run, not in this runner's selection).
+/// ends when nothing this runner could take is left, or on Ctrl-C/SIGTERM
+/// (the wait can last as long as another runner's migration). It never
+/// claims the `foreign` workspaces (queued by the run, not in this runner's
+/// selection).
+#[allow(clippy::too_many_arguments)]
 pub fn puller(
     control: ControlDb,
     run_id: RunId,
@@ -117,6 +121,7 @@ pub fn puller(
     lease: Duration,
     workspaces: Vec<Workspace>,
     foreign: Vec<WorkspaceId>,
+    interrupt: Interrupt,
     warnings: impl Fn(String) + Send + Sync + 'static,
 ) -> Box<dyn FnMut() -> BoxFuture<'static, Option<Item>> + Send> {
     let foreign = Arc::new(foreign);
@@ -128,15 +133,19 @@ pub fn puller(
     );
     let warnings = Arc::new(warnings);
     Box::new(move || {
-        let (control, runner, known, foreign, warnings) = (
+        let (control, runner, known, foreign, interrupt, warnings) = (
             control.clone(),
             runner.clone(),
             known.clone(),
             foreign.clone(),
+            interrupt.clone(),
             warnings.clone(),
         );
         Box::pin(async move {
             loop {
+                if interrupt.stop_requested() {
+                    return None;
+                }
                 match control.claim_except(run_id, &runner, lease, &foreign).await {
                     Ok(Some(claim)) => match known.get(claim.workspace_id.as_str()) {
                         Some(workspace) => {
@@ -166,7 +175,15 @@ pub fn puller(
                     }
                 }
                 // Others hold what is left; their leases may still expire.
-                tokio::time::sleep(poll_interval(lease)).await;
+                // A press during the queries above is seen here; one in the
+                // instant before `pressed()` listens, after one poll.
+                if interrupt.stop_requested() {
+                    return None;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(poll_interval(lease)) => {}
+                    () = interrupt.pressed() => {}
+                }
             }
         })
     })
