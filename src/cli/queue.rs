@@ -261,7 +261,8 @@ mod tests {
     #[test]
     fn a_selection_splits_against_the_queued_workspaces() {
         let ids = |ws: &[Workspace]| ws.iter().map(|w| w.id.0.clone()).collect::<Vec<_>>();
-        let cases: [(&[&str], &[&str], &[&str], &[&str], &[&str]); 4] = [
+        type Ids = &'static [&'static str];
+        let cases: [(Ids, Ids, Ids, Ids, Ids); 4] = [
             // selection, queued => queued, not queued, foreign
             (&["a", "b"], &["b", "a"], &["a", "b"], &[], &[]),
             (&["a"], &["a", "c", "b"], &["a"], &[], &["b", "c"]),
