@@ -175,6 +175,33 @@ impl Project {
         ids
     }
 
+    /// Like [`add_workspaces`](Self::add_workspaces), registering all rows
+    /// with one statement: for fleets of hundreds (a new PostgreSQL
+    /// connection per row costs about 0.1 s on a busy machine).
+    pub async fn add_many_workspaces(&mut self, prefix: &str, n: usize) -> Vec<String> {
+        let mut ids = Vec::with_capacity(n);
+        let mut databases = Vec::with_capacity(n);
+        for i in 0..n {
+            ids.push(format!("{prefix}-{i:03}"));
+            databases.push(self.server.create_database("ws").await);
+        }
+        let mut connection = self.control.connection().await;
+        sqlx::query(
+            "INSERT INTO workspaces (id, host, port, database)
+             SELECT w.id, $3, $4, w.database FROM unnest($1::text[], $2::text[]) AS w(id, database)",
+        )
+        .bind(&ids)
+        .bind(&databases)
+        .bind(self.server.host())
+        .bind(i32::from(self.server.port()))
+        .execute(&mut connection)
+        .await
+        .expect("insert the workspace rows");
+        self.workspaces
+            .extend(ids.iter().cloned().zip(databases.iter().cloned()));
+        ids
+    }
+
     /// Inserts a raw row (for bad, hostile or unreachable workspaces).
     pub async fn insert_row(
         &self,
