@@ -4,4 +4,5 @@ mod cli_online;
 mod control;
 mod engine;
 mod pool;
+mod runners;
 mod support;
