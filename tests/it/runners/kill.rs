@@ -14,10 +14,11 @@ use crate::support::project::{Project, Running};
 const WORKSPACES: usize = 6;
 
 /// Version 2 inserts a marker row, takes the in-flight lock (released by
-/// the transaction's end, commit or rollback) and holds it for 2 seconds.
+/// the transaction's end, commit or rollback) and holds it for 3 seconds:
+/// the kill lands well inside that window.
 const SLOW: &str = "INSERT INTO dbo.marker (note) VALUES (N'v2');
 EXEC sp_getapplock @Resource = N'it_in_flight', @LockMode = N'Exclusive', @LockOwner = N'Transaction';
-WAITFOR DELAY '00:00:02';
+WAITFOR DELAY '00:00:03';
 ";
 
 /// 0 when another session holds the in-flight lock (SQL Server's
@@ -57,14 +58,15 @@ async fn survivors_take_over_a_killed_runners_workspaces_after_its_lease() {
         "--format",
         "json",
     ];
+    // The victim starts first, so it certainly gets work; the survivors
+    // join once it is inside a migration, and it dies right after.
     let mut victim = project.wsdb(&args).start();
-    let survivors: Vec<Running> = (0..2).map(|_| project.wsdb(&args).start()).collect();
     let victim_pid = victim.pid();
-
     let killed_in = wait_for("the victim inside a migration transaction", || {
         in_flight_claim(&project, victim_pid)
     })
     .await;
+    let survivors: Vec<Running> = (0..2).map(|_| project.wsdb(&args).start()).collect();
     victim.kill().await;
     let killed = victim.finish().await;
     assert_ne!(killed.code, 0, "the victim was not killed:\n{killed}");
