@@ -82,6 +82,13 @@ async fn three_queue_runners_migrate_every_workspace_exactly_once() {
         "{claims:?}"
     );
     assert_eq!(outcome(&project, run).await, "succeeded");
+    let show = project
+        .wsdb(&["runs", "show", &run.to_string(), "--format", "json"])
+        .run()
+        .await;
+    let detail = show.expect_code(0).json();
+    assert_eq!(detail["run"]["outcome"], "succeeded", "{show}");
+    assert_eq!(detail["run"]["counts"]["applied"], WORKSPACES, "{show}");
     let latest = i64::try_from(QUICK.len()).unwrap_or(0);
     assert_at_latest(&project, &ids, latest).await;
 }
