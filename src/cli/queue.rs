@@ -98,7 +98,7 @@ pub fn not_queued_lines(run_id: RunId, workspaces: &[Workspace]) -> Vec<Workspac
         .iter()
         .map(|w| {
             let mut line = WorkspaceLine::new(w.id.as_str(), Status::NotReached).with_cause(format!(
-                "not in queued run {run_id}, which was started with a different selection; run `wsdb migrate -w {}` or start a new run",
+                "not in queued run {run_id}, which was started with a different selection; run the command again with `-w {}`, or start a new run",
                 w.id
             ));
             line.group = w.group.clone();
@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(lines[0].status, Status::NotReached);
         let cause = lines[0].cause.as_deref().unwrap_or_default();
         assert!(cause.contains("not in queued run 7"), "{cause}");
-        assert!(cause.contains("wsdb migrate -w acme"), "{cause}");
+        assert!(cause.contains("`-w acme`"), "{cause}");
     }
 
     #[test]
