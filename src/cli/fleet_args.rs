@@ -43,7 +43,9 @@ pub struct FleetArgs {
     pub no_ledger: bool,
 
     /// Cooperate with other runners through claims and leases in the control database
-    #[arg(long, requires = "run_id", conflicts_with_all = ["no_ledger", "canary"])]
+    // Not with a shard: runners of one queued run must select the same
+    // workspaces, which N different shards never do (issue #7).
+    #[arg(long, requires = "run_id", conflicts_with_all = ["no_ledger", "canary", "shard", "shard_count"])]
     pub queue: bool,
 
     /// With --queue: runners given the same id join the same run
@@ -134,4 +136,30 @@ fn parse_lease(text: &str) -> Result<Duration, String> {
         return Err(format!("`{text}` is too short for a lease: at least 1s"));
     }
     Ok(lease)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+    use clap::error::ErrorKind;
+
+    use crate::cli::Cli;
+
+    #[test]
+    fn queue_refuses_what_would_split_its_runners_selections() {
+        let base = ["wsdb", "migrate", "--all", "--queue", "--run-id", "k"];
+        let cases: [(&[&str], Option<ErrorKind>); 6] = [
+            (&[], None),
+            (&["--dry-run"], Some(ErrorKind::ArgumentConflict)),
+            (&["--shard", "0/2"], Some(ErrorKind::ArgumentConflict)),
+            (&["--shard-count", "2"], Some(ErrorKind::ArgumentConflict)),
+            (&["--canary", "1"], Some(ErrorKind::ArgumentConflict)),
+            (&["--no-ledger"], Some(ErrorKind::ArgumentConflict)),
+        ];
+        for (extra, expected) in cases {
+            let args = base.iter().chain(extra.iter());
+            let parsed = Cli::try_parse_from(args);
+            assert_eq!(parsed.err().map(|e| e.kind()), expected, "{extra:?}");
+        }
+    }
 }

@@ -70,17 +70,33 @@ pub async fn run(
     let total = selected.workspaces.len();
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let runner = queue::runner_id();
+    // Selected workspaces a joined queue run does not queue (issue #7).
+    let mut not_queued = Vec::new();
     let (run_id, source) = match &spec.queue {
         Some(queue) => {
             let run = new_run(spec.command, &online.env.name, &selected);
             let joined = online.control.start_queue_run(&run, &queue.key).await?;
+            let alignment = queue::align(&online.control, joined, selected.workspaces).await?;
+            if !alignment.foreign.is_empty() {
+                push_warning(
+                    &warnings,
+                    format!(
+                        "queue: run {} also queues {} workspace(s) outside this runner's selection; they are left to the runners that selected them",
+                        joined.id,
+                        alignment.foreign.len()
+                    ),
+                );
+            }
+            not_queued = alignment.not_queued;
             let sink = warnings.clone();
             let puller = queue::puller(
                 online.control.clone(),
                 joined.id,
                 runner.clone(),
                 queue.lease,
-                selected.workspaces,
+                alignment.queued,
+                alignment.foreign,
+                interrupt.clone(),
                 move |warning| push_warning(&sink, warning),
             );
             (Some(joined.id), Source::Pull(puller))
@@ -145,6 +161,12 @@ pub async fn run(
     )
     .await;
     finished.extend(unfinished_lines(&end, reporter));
+    if let Some(run_id) = run_id {
+        for line in queue::not_queued_lines(run_id, &not_queued) {
+            reporter.send(Event::WorkspaceFinished(line.clone()));
+            finished.push(line);
+        }
+    }
 
     if let Some(run_id) = run_id {
         finish_ledger_run(&online.control, run_id, &spec, &end, &finished, &warnings).await;

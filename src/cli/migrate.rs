@@ -33,7 +33,9 @@ pub struct MigrateArgs {
     pub to: Option<Version>,
 
     /// Print the batches that would run; lock nothing, change nothing
-    #[arg(long)]
+    // Not with `--queue`: a dry runner would claim workspaces from the
+    // real runners of the run and record them as skipped (issue #7).
+    #[arg(long, conflicts_with = "queue")]
     pub dry_run: bool,
 
     /// Only the workspaces that failed or were not reached in this run

@@ -6,8 +6,13 @@
 //! workspace's app lock and history make safe (the newcomer waits for the
 //! lock, then finds the migrations applied or applies what is missing).
 //!
-//! A runner keeps polling until every claim of the run is done, so the last
-//! runner standing also finishes what dead runners left.
+//! A runner keeps polling until every claim of the run it could take is
+//! done, so the last runner standing also finishes what dead runners left.
+//! Runners of one run may have been started with different selections (a
+//! workspace added between two pods' starts, or different flags): each one
+//! claims only the queued workspaces it selected, leaves the others to the
+//! runners that have them, and reports the ones it selected that the run
+//! does not queue as not reached.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,8 +20,10 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
-use crate::control::{Claim, ControlDb, RunId};
-use crate::workspace::Workspace;
+use crate::control::{Claim, ControlDb, ControlError, QueueRun, RunId};
+use crate::fleet::Interrupt;
+use crate::report::{Status, WorkspaceLine};
+use crate::workspace::{Workspace, WorkspaceId};
 
 /// How a runner takes part in a queued run.
 #[derive(Debug, Clone)]
@@ -43,19 +50,81 @@ pub fn runner_id() -> String {
     )
 }
 
+/// How a runner's selection compares with the run it joined.
+#[derive(Debug, Default)]
+pub struct Alignment {
+    /// Selected and queued: what this runner may claim.
+    pub queued: Vec<Workspace>,
+    /// Selected but not queued by the run: this runner cannot do them.
+    pub not_queued: Vec<Workspace>,
+    /// Queued but not selected: left to the runners that selected them.
+    pub foreign: Vec<WorkspaceId>,
+}
+
+/// Compares `selection` with what `run` queues. The runner that created the
+/// run queued exactly its selection, so only joiners read the claims.
+pub async fn align(
+    control: &ControlDb,
+    run: QueueRun,
+    selection: Vec<Workspace>,
+) -> Result<Alignment, ControlError> {
+    if run.created {
+        return Ok(Alignment {
+            queued: selection,
+            ..Alignment::default()
+        });
+    }
+    Ok(split(selection, control.queued_workspaces(run.id).await?))
+}
+
+fn split(selection: Vec<Workspace>, queued: Vec<WorkspaceId>) -> Alignment {
+    let mut queued: std::collections::HashSet<WorkspaceId> = queued.into_iter().collect();
+    let mut alignment = Alignment::default();
+    for workspace in selection {
+        if queued.remove(&workspace.id) {
+            alignment.queued.push(workspace);
+        } else {
+            alignment.not_queued.push(workspace);
+        }
+    }
+    alignment.foreign = queued.into_iter().collect();
+    alignment.foreign.sort();
+    alignment
+}
+
+/// Report lines for the selected workspaces `run_id` does not queue.
+pub fn not_queued_lines(run_id: RunId, workspaces: &[Workspace]) -> Vec<WorkspaceLine> {
+    workspaces
+        .iter()
+        .map(|w| {
+            let mut line = WorkspaceLine::new(w.id.as_str(), Status::NotReached).with_cause(format!(
+                "not in queued run {run_id}, which was started with a different selection; run the command again with `-w {}`, or start a new run",
+                w.id
+            ));
+            line.group = w.group.clone();
+            line
+        })
+        .collect()
+}
+
 /// The pull source: claims the next workspace, or waits while other runners
 /// hold the remaining claims (they may die and their leases expire), or
-/// ends when the run is complete. Claims for workspaces this runner's own
-/// selection does not know (runners started with different selections) are
-/// left to the others until their lease expires.
+/// ends when nothing this runner could take is left, or on Ctrl-C/SIGTERM
+/// (the wait can last as long as another runner's migration). It never
+/// claims the `foreign` workspaces (queued by the run, not in this runner's
+/// selection).
+#[allow(clippy::too_many_arguments)]
 pub fn puller(
     control: ControlDb,
     run_id: RunId,
     runner: String,
     lease: Duration,
     workspaces: Vec<Workspace>,
+    foreign: Vec<WorkspaceId>,
+    interrupt: Interrupt,
     warnings: impl Fn(String) + Send + Sync + 'static,
 ) -> Box<dyn FnMut() -> BoxFuture<'static, Option<Item>> + Send> {
+    let foreign = Arc::new(foreign);
     let known: Arc<HashMap<String, Workspace>> = Arc::new(
         workspaces
             .into_iter()
@@ -64,15 +133,20 @@ pub fn puller(
     );
     let warnings = Arc::new(warnings);
     Box::new(move || {
-        let (control, runner, known, warnings) = (
+        let (control, runner, known, foreign, interrupt, warnings) = (
             control.clone(),
             runner.clone(),
             known.clone(),
+            foreign.clone(),
+            interrupt.clone(),
             warnings.clone(),
         );
         Box::pin(async move {
             loop {
-                match control.claim(run_id, &runner, lease).await {
+                if interrupt.stop_requested() {
+                    return None;
+                }
+                match control.claim_except(run_id, &runner, lease, &foreign).await {
                     Ok(Some(claim)) => match known.get(claim.workspace_id.as_str()) {
                         Some(workspace) => {
                             return Some(Item {
@@ -85,8 +159,8 @@ pub fn puller(
                             claim.workspace_id
                         )),
                     },
-                    Ok(None) => match control.run_progress(run_id).await {
-                        Ok(progress) if progress.is_complete() => return None,
+                    Ok(None) => match control.open_claims_except(run_id, &foreign).await {
+                        Ok(0) => return None,
                         Ok(_) => {}
                         Err(err) => {
                             warnings(format!(
@@ -101,7 +175,15 @@ pub fn puller(
                     }
                 }
                 // Others hold what is left; their leases may still expire.
-                tokio::time::sleep(poll_interval(lease)).await;
+                // A press during the queries above is seen here; one in the
+                // instant before `pressed()` listens, after one poll.
+                if interrupt.stop_requested() {
+                    return None;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(poll_interval(lease)) => {}
+                    () = interrupt.pressed() => {}
+                }
             }
         })
     })
@@ -159,6 +241,55 @@ mod tests {
             poll_interval(Duration::from_millis(100)),
             Duration::from_millis(200)
         );
+    }
+
+    fn ws(id: &str) -> Workspace {
+        Workspace {
+            id: WorkspaceId::from(id),
+            location: crate::workspace::Location::Parts {
+                host: "h".into(),
+                port: 1433,
+                database: id.into(),
+            },
+            user: None,
+            password_env: None,
+            encrypt: None,
+            group: None,
+        }
+    }
+
+    #[test]
+    fn a_selection_splits_against_the_queued_workspaces() {
+        let ids = |ws: &[Workspace]| ws.iter().map(|w| w.id.0.clone()).collect::<Vec<_>>();
+        type Ids = &'static [&'static str];
+        let cases: [(Ids, Ids, Ids, Ids, Ids); 4] = [
+            // selection, queued => queued, not queued, foreign
+            (&["a", "b"], &["b", "a"], &["a", "b"], &[], &[]),
+            (&["a"], &["a", "c", "b"], &["a"], &[], &["b", "c"]),
+            (&["a", "d"], &["a"], &["a"], &["d"], &[]),
+            (&[], &["a"], &[], &[], &["a"]),
+        ];
+        for (selection, queued, mine, not_queued, foreign) in cases {
+            let alignment = split(
+                selection.iter().map(|id| ws(id)).collect(),
+                queued.iter().map(|id| WorkspaceId::from(*id)).collect(),
+            );
+            assert_eq!(ids(&alignment.queued), mine, "{selection:?} {queued:?}");
+            assert_eq!(ids(&alignment.not_queued), not_queued);
+            let foreign_ids: Vec<&str> =
+                alignment.foreign.iter().map(WorkspaceId::as_str).collect();
+            assert_eq!(foreign_ids, foreign);
+        }
+    }
+
+    #[test]
+    fn not_queued_workspaces_are_not_reached_with_a_cause() {
+        let lines = not_queued_lines(RunId::new(7).unwrap(), &[ws("acme")]);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].status, Status::NotReached);
+        let cause = lines[0].cause.as_deref().unwrap_or_default();
+        assert!(cause.contains("not in queued run 7"), "{cause}");
+        assert!(cause.contains("`-w acme`"), "{cause}");
     }
 
     #[test]

@@ -143,12 +143,28 @@ impl ControlDb {
         runner: &str,
         lease: Duration,
     ) -> Result<Option<Claim>, ControlError> {
+        self.claim_except(run_id, runner, lease, &[]).await
+    }
+
+    /// Like [`claim`](Self::claim), but never takes the claims of `except`:
+    /// the workspaces a runner's own selection does not have (runners of one
+    /// run started with different selections). Holding a claim it cannot
+    /// work on would only make the other runners wait out its lease.
+    pub async fn claim_except(
+        &self,
+        run_id: RunId,
+        runner: &str,
+        lease: Duration,
+        except: &[WorkspaceId],
+    ) -> Result<Option<Claim>, ControlError> {
         self.ensure_schema().await?;
+        let except: Vec<&str> = except.iter().map(WorkspaceId::as_str).collect();
         let row = sqlx::query(
             "WITH next AS (
                  SELECT run_id, workspace_id FROM wsdb.claims
                  WHERE run_id = $1 AND state <> 'done'
                    AND (state = 'pending' OR lease_expires_at <= now())
+                   AND workspace_id <> ALL($4::text[])
                  ORDER BY seq
                  LIMIT 1
                  FOR UPDATE SKIP LOCKED
@@ -164,6 +180,7 @@ impl ControlDb {
         .bind(run_id.get())
         .bind(runner)
         .bind(lease_ms(lease))
+        .bind(&except)
         .fetch_optional(self.pool())
         .await
         .map_err(|e| self.fail("claim", e))?;
@@ -274,6 +291,41 @@ impl ControlDb {
             expired: count(counts.2),
             done: count(counts.3),
         })
+    }
+
+    /// Claims of `run_id` not done yet, leaving out `except` (see
+    /// [`claim_except`](Self::claim_except)): zero means nothing is left
+    /// that a runner without those workspaces could ever take over.
+    pub async fn open_claims_except(
+        &self,
+        run_id: RunId,
+        except: &[WorkspaceId],
+    ) -> Result<u64, ControlError> {
+        self.require_schema().await?;
+        let except: Vec<&str> = except.iter().map(WorkspaceId::as_str).collect();
+        let open: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM wsdb.claims
+             WHERE run_id = $1 AND state <> 'done' AND workspace_id <> ALL($2::text[])",
+        )
+        .bind(run_id.get())
+        .bind(&except)
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| self.fail("queue progress", e))?;
+        Ok(u64::try_from(open).unwrap_or(0))
+    }
+
+    /// The workspaces `run_id` queues, in enqueue order.
+    pub async fn queued_workspaces(&self, run_id: RunId) -> Result<Vec<WorkspaceId>, ControlError> {
+        self.require_schema().await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT workspace_id FROM wsdb.claims WHERE run_id = $1 ORDER BY seq",
+        )
+        .bind(run_id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(|e| self.fail("queued workspaces", e))?;
+        Ok(ids.into_iter().map(WorkspaceId).collect())
     }
 
     /// Whether every claim of `run_id` is done.

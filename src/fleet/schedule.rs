@@ -278,6 +278,9 @@ where
                     Some(item) => self.enqueue(server_of(&item), item),
                     None => {
                         self.pull = None;
+                        // A puller also ends early on an interrupt (it may
+                        // wait long for other runners): record the stop.
+                        self.should_stop(interrupt, limit);
                         break;
                     }
                 }
@@ -576,6 +579,33 @@ mod tests {
         assert_eq!(end.stopped, Some(StopReason::Aborted));
         assert_eq!(end.interrupted.len(), 4);
         assert_eq!(done.len() + end.not_reached.len() + 4, 100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_puller_that_ends_on_an_interrupt_stops_the_run() {
+        // A queue puller may wait long for other runners; on Ctrl-C it
+        // gives up, and the run must say it was interrupted (issue #7).
+        let interrupt = Interrupt::new();
+        let pressed = interrupt.clone();
+        let source = Source::Pull(Box::new(move || {
+            let pressed = pressed.clone();
+            Box::pin(async move {
+                pressed.press();
+                None::<Item>
+            })
+        }));
+        let end = run(
+            source,
+            0,
+            &FleetOptions::default(),
+            &interrupt,
+            |item: &Item| item.server.to_string(),
+            |item: Item| async move { item.id },
+            |_| false,
+            |_| {},
+        )
+        .await;
+        assert_eq!(end.stopped, Some(StopReason::Interrupted));
     }
 
     #[tokio::test(start_paused = true)]

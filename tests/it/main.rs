@@ -6,5 +6,6 @@ mod engine;
 mod generated;
 mod fleet;
 mod pool;
+mod runners;
 mod support;
 mod workspace;
