@@ -3,8 +3,8 @@
 mod cli;
 mod control;
 mod engine;
-mod generated;
 mod fleet;
+mod generated;
 mod pool;
 mod runners;
 mod support;

@@ -484,28 +484,8 @@ impl Wsdb {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         };
-        for secret in &self.secrets {
-            assert!(
-                !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
-                "a secret leaked into the output of `{}`:\n{run}",
-                run.command
-            );
-        }
+        check_secrets(&run, &self.secrets);
         run
-    }
-
-    /// Starts the process in the background; [`Running::finish`] collects
-    /// it as a [`Run`] (with the canary check), [`Running::kill`] SIGKILLs it.
-    pub fn start(mut self) -> Running {
-        self.command
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let child = self.command.spawn().expect("spawn the wsdb binary");
-        Running {
-            child,
-            shown: self.shown,
-            secrets: self.secrets,
-        }
     }
 
     /// Starts the process and returns it (for SIGKILL and concurrency tests).
@@ -587,49 +567,6 @@ fn check_secrets(run: &Run, secrets: &[String]) {
             "a secret leaked into the output of `{}`:\n{run}",
             run.command
         );
-    }
-}
-
-/// A `wsdb` process running in the background.
-pub struct Running {
-    child: tokio::process::Child,
-    shown: String,
-    secrets: Vec<String>,
-}
-
-impl Running {
-    /// The process id, while it runs.
-    pub fn id(&self) -> Option<u32> {
-        self.child.id()
-    }
-
-    /// Sends SIGKILL: the process dies at once, without any cleanup of its
-    /// own (its connections are simply cut).
-    pub fn kill(&mut self) {
-        self.child.start_kill().expect("SIGKILL the wsdb process");
-    }
-
-    /// Waits for the exit and checks the secret canary, like [`Wsdb::run`].
-    pub async fn finish(self) -> Run {
-        let output = self
-            .child
-            .wait_with_output()
-            .await
-            .expect("wait for the wsdb process");
-        let run = Run {
-            command: self.shown,
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        for secret in &self.secrets {
-            assert!(
-                !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
-                "a secret leaked into the output of `{}`:\n{run}",
-                run.command
-            );
-        }
-        run
     }
 }
 

@@ -37,7 +37,7 @@ async fn a_killed_run_leaves_no_partial_migration_and_the_next_run_completes_it(
         !probe.is_free("wsdb").await,
         "the run holds the workspace lock"
     );
-    victim.kill();
+    victim.kill().await;
     let killed = victim.finish().await;
     assert_ne!(killed.code, 0, "{killed}");
 
