@@ -169,7 +169,9 @@ pub async fn run(
     }
 
     if let Some(run_id) = run_id {
-        finish_ledger_run(&online.control, run_id, &spec, &end, &finished, &warnings).await;
+        let elsewhere =
+            finish_ledger_run(&online.control, run_id, &spec, &end, &finished, &warnings).await;
+        finished.extend(elsewhere);
     }
     summary::sort_lines(&mut finished);
     let totals = summary::Totals::of(&finished);
@@ -512,14 +514,14 @@ async fn finish_ledger_run(
     end: &FleetEnd<Item>,
     finished: &[WorkspaceLine],
     warnings: &Mutex<Vec<String>>,
-) {
-    let outcome = if spec.queue.is_some() {
-        match queue_outcome(control, run_id, end).await {
-            Some(outcome) => outcome,
-            None => return,
+) -> Vec<WorkspaceLine> {
+    let (outcome, elsewhere) = if spec.queue.is_some() {
+        match queue_outcome(control, run_id, end, finished).await {
+            Some(found) => found,
+            None => return Vec::new(),
         }
     } else {
-        run_outcome(end, finished)
+        (run_outcome(end, finished), Vec::new())
     };
     if let Err(err) = control.finish_run(run_id, outcome).await {
         push_warning(
@@ -527,13 +529,19 @@ async fn finish_ledger_run(
             format!("ledger: cannot finish run {run_id}: {err}"),
         );
     }
+    elsewhere
 }
 
+/// In queue mode, once every claim is done: the run's outcome across all
+/// runners, and lines for the workspaces that failed in other runners. A
+/// runner's exit code then reflects the whole run, so a restarted pod does
+/// not report success for a run whose other workspaces failed.
 async fn queue_outcome(
     control: &ControlDb,
     run_id: RunId,
     end: &FleetEnd<Item>,
-) -> Option<RunOutcome> {
+    finished: &[WorkspaceLine],
+) -> Option<(RunOutcome, Vec<WorkspaceLine>)> {
     if end.stopped.is_some() {
         return None;
     }
@@ -541,11 +549,32 @@ async fn queue_outcome(
         return None;
     }
     let detail = control.show_run(run_id).await.ok()??;
-    Some(if detail.workspaces.iter().all(|w| w.status.is_success()) {
+    let mine: std::collections::HashSet<&str> =
+        finished.iter().map(|l| l.workspace.as_str()).collect();
+    let elsewhere: Vec<WorkspaceLine> = detail
+        .workspaces
+        .iter()
+        .filter(|w| !w.status.is_success() && !mine.contains(w.workspace_id.as_str()))
+        .map(|w| {
+            let runner = w.runner_id.as_deref().unwrap_or("another runner");
+            let cause = format!(
+                "in {runner}: {}",
+                w.error.as_deref().unwrap_or(w.status.as_str())
+            );
+            let mut line =
+                WorkspaceLine::new(w.workspace_id.as_str(), lines::report_status(w.status))
+                    .with_cause(cause);
+            line.version_before = w.version_before.map(crate::migrate::Version::get);
+            line.version_after = w.version_after.map(crate::migrate::Version::get);
+            line
+        })
+        .collect();
+    let outcome = if detail.workspaces.iter().all(|w| w.status.is_success()) {
         RunOutcome::Succeeded
     } else {
         RunOutcome::Failed
-    })
+    };
+    Some((outcome, elsewhere))
 }
 
 fn run_outcome(end: &FleetEnd<Item>, lines: &[WorkspaceLine]) -> RunOutcome {

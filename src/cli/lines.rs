@@ -220,6 +220,22 @@ pub fn ledger_status(status: Status) -> WorkspaceStatus {
     }
 }
 
+/// The report status of a ledger status (for runs read back from the ledger).
+pub fn report_status(status: WorkspaceStatus) -> Status {
+    match status {
+        WorkspaceStatus::Applied => Status::Applied,
+        WorkspaceStatus::UpToDate | WorkspaceStatus::Skipped => Status::UpToDate,
+        WorkspaceStatus::RolledBack => Status::RolledBack,
+        WorkspaceStatus::Baselined => Status::Baselined,
+        WorkspaceStatus::Repaired => Status::Repaired,
+        WorkspaceStatus::Provisioned => Status::Provisioned,
+        WorkspaceStatus::Failed => Status::Failed,
+        WorkspaceStatus::Locked => Status::Locked,
+        WorkspaceStatus::Unreachable => Status::Unreachable,
+        WorkspaceStatus::NotReached => Status::NotReached,
+    }
+}
+
 /// The version-cache entry a line tells, when it tells one (a workspace
 /// that was not reached tells nothing about its version).
 pub fn version_record(
