@@ -38,27 +38,21 @@ pub async fn run(global: &GlobalArgs, args: BaselineArgs) -> anyhow::Result<Exit
     args.fleet.queue("baseline", false)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
     prepared.require_version(Some(args.version))?;
-    let env = &prepared.online.env;
     let what = format!(
-        "mark {} workspace(s) in env `{}` as being at version {}",
+        "mark {} workspace(s) as being at version {}",
         prepared.selected.workspaces.len(),
-        env.name,
         args.version
     );
-    if !super::confirm::confirm(&what, &args.confirm, &env.name, env.run.protected)? {
-        prepared.online.close().await;
-        return Err(anyhow::anyhow!("aborted: nothing was changed"));
-    }
+    prepared.confirm(&what, &args.confirm).await?;
     let spec = RunSpec {
-        command: "baseline",
-        work: Work::Operation(Operation::Baseline {
-            version: args.version,
-        }),
-        fleet: prepared.fleet.clone(),
         ledger: !args.fleet.no_ledger,
-        cache_versions: false,
-        per_workspace: None,
-        queue: None,
+        ..RunSpec::new(
+            "baseline",
+            Work::Operation(Operation::Baseline {
+                version: args.version,
+            }),
+            prepared.fleet.clone(),
+        )
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

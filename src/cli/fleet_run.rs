@@ -55,6 +55,22 @@ pub struct RunSpec {
     pub queue: Option<QueueSpec>,
 }
 
+impl RunSpec {
+    /// A spec with no ledger, no cache writes, no per-workspace targets and
+    /// no queue; commands switch on what they need.
+    pub fn new(command: &'static str, work: Work, fleet: FleetOptions) -> RunSpec {
+        RunSpec {
+            command,
+            work,
+            fleet,
+            ledger: false,
+            cache_versions: false,
+            per_workspace: None,
+            queue: None,
+        }
+    }
+}
+
 /// Runs `spec` over `selected`, reporting through `reporter`.
 pub async fn run(
     online: &Online,

@@ -80,13 +80,13 @@ pub async fn run(global: &GlobalArgs, mut args: MigrateArgs) -> anyhow::Result<E
         return Ok(code);
     }
     let spec = RunSpec {
-        command: "migrate",
-        work: Work::Operation(operation),
-        fleet: prepared.fleet.clone(),
         ledger: !args.fleet.no_ledger && !args.dry_run,
-        cache_versions: false,
-        per_workspace: None,
-        queue: queue.clone(),
+        queue,
+        ..RunSpec::new(
+            "migrate",
+            Work::Operation(operation),
+            prepared.fleet.clone(),
+        )
     };
     let (report, task) = prepared.run(global, spec, &interrupt).await?;
     if args.dry_run && global.format == super::Format::Table {

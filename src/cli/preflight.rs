@@ -18,20 +18,13 @@ pub async fn run(
     interrupt: &Interrupt,
 ) -> anyhow::Result<Option<ExitCode>> {
     let (reporter, task) = reporter::start(output::output_mode(global), global.format);
-    let spec = RunSpec {
-        command: "preflight",
-        work: Work::Preflight,
-        // Every workspace is checked: no canary, no budget.
-        fleet: FleetOptions {
-            canary: 0,
-            budget: None,
-            ..prepared.fleet.clone()
-        },
-        ledger: false,
-        cache_versions: false,
-        per_workspace: None,
-        queue: None,
+    // Every workspace is checked: no canary, no budget.
+    let fleet = FleetOptions {
+        canary: 0,
+        budget: None,
+        ..prepared.fleet.clone()
     };
+    let spec = RunSpec::new("preflight", Work::Preflight, fleet);
     let selected = super::select::Selected {
         workspaces: prepared.selected.workspaces.clone(),
         rejected: prepared.selected.rejected.clone(),

@@ -53,6 +53,23 @@ pub async fn prepare(
 }
 
 impl Prepared {
+    /// Confirms a destructive command (see `confirm.rs`). When the user
+    /// declines, the connections are closed and the command ends: nothing
+    /// was changed.
+    pub async fn confirm(
+        &self,
+        what: &str,
+        args: &super::fleet_args::ConfirmArgs,
+    ) -> anyhow::Result<()> {
+        let env = &self.online.env;
+        let what = format!("{what} in env `{}`", env.name);
+        if super::confirm::confirm(&what, args, &env.name, env.run.protected)? {
+            return Ok(());
+        }
+        self.online.close().await;
+        Err(anyhow::anyhow!("aborted: nothing was changed"))
+    }
+
     /// Refuses a `--to V` that is not a version of the migration set, before
     /// any workspace is touched (a usage error, not a per-workspace one).
     pub fn require_version(&self, version: Option<crate::migrate::Version>) -> anyhow::Result<()> {

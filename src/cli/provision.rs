@@ -30,13 +30,9 @@ pub async fn run(global: &GlobalArgs, args: ProvisionArgs) -> anyhow::Result<Exi
     let queue = args.fleet.queue("provision", true)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
     let spec = RunSpec {
-        command: "provision",
-        work: Work::Provision,
-        fleet: prepared.fleet.clone(),
         ledger: !args.fleet.no_ledger,
-        cache_versions: false,
-        per_workspace: None,
-        queue: queue.clone(),
+        queue,
+        ..RunSpec::new("provision", Work::Provision, prepared.fleet.clone())
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

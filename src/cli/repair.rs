@@ -34,24 +34,18 @@ pub struct RepairArgs {
 pub async fn run(global: &GlobalArgs, args: RepairArgs) -> anyhow::Result<ExitCode> {
     args.fleet.queue("repair", false)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
-    let env = &prepared.online.env;
     let what = format!(
-        "repair the history of {} workspace(s) in env `{}`",
-        prepared.selected.workspaces.len(),
-        env.name
+        "repair the history of {} workspace(s)",
+        prepared.selected.workspaces.len()
     );
-    if !super::confirm::confirm(&what, &args.confirm, &env.name, env.run.protected)? {
-        prepared.online.close().await;
-        return Err(anyhow::anyhow!("aborted: nothing was changed"));
-    }
+    prepared.confirm(&what, &args.confirm).await?;
     let spec = RunSpec {
-        command: "repair",
-        work: Work::Operation(Operation::Repair),
-        fleet: prepared.fleet.clone(),
         ledger: !args.fleet.no_ledger,
-        cache_versions: false,
-        per_workspace: None,
-        queue: None,
+        ..RunSpec::new(
+            "repair",
+            Work::Operation(Operation::Repair),
+            prepared.fleet.clone(),
+        )
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use clap::Args;
 
 use super::GlobalArgs;
+use super::UsageError;
 use super::dry_run;
 use super::fleet_args::{ConfirmArgs, FleetArgs};
 use super::fleet_run::{RunSpec, Work};
@@ -14,7 +15,6 @@ use super::migrate::parse_version;
 use super::output::{self, Checks};
 use super::prepare::{Prepared, prepare};
 use super::select::SelectionArgs;
-use super::{UsageError, confirm};
 use crate::control::RunId;
 use crate::exit::ExitCode;
 use crate::migrate::execute::Operation;
@@ -69,19 +69,10 @@ pub async fn run(global: &GlobalArgs, mut args: RollbackArgs) -> anyhow::Result<
     };
     if !args.dry_run {
         let what = format!(
-            "roll back {} workspace(s) in env `{}`",
-            prepared.selected.workspaces.len(),
-            prepared.online.env.name
+            "roll back {} workspace(s)",
+            prepared.selected.workspaces.len()
         );
-        if !confirm::confirm(
-            &what,
-            &args.confirm,
-            &prepared.online.env.name,
-            prepared.online.env.run.protected,
-        )? {
-            prepared.online.close().await;
-            return Err(anyhow::anyhow!("aborted: nothing was changed"));
-        }
+        prepared.confirm(&what, &args.confirm).await?;
     }
     let interrupt = super::prepare::interrupt();
     if undo.is_empty() {
@@ -129,13 +120,12 @@ pub async fn run(global: &GlobalArgs, mut args: RollbackArgs) -> anyhow::Result<
 
 fn spec(prepared: &Prepared, operation: Operation, args: &RollbackArgs) -> RunSpec {
     RunSpec {
-        command: "rollback",
-        work: Work::Operation(operation),
-        fleet: prepared.fleet.clone(),
         ledger: !args.fleet.no_ledger && !args.dry_run,
-        cache_versions: false,
-        per_workspace: None,
-        queue: None,
+        ..RunSpec::new(
+            "rollback",
+            Work::Operation(operation),
+            prepared.fleet.clone(),
+        )
     }
 }
 

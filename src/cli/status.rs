@@ -53,13 +53,12 @@ pub async fn run(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCo
     }
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
     let spec = RunSpec {
-        command: "status",
-        work: Work::Operation(Operation::Status),
-        fleet: prepared.fleet.clone(),
-        ledger: false,
         cache_versions: args.refresh && !args.fleet.no_ledger,
-        per_workspace: None,
-        queue: None,
+        ..RunSpec::new(
+            "status",
+            Work::Operation(Operation::Status),
+            prepared.fleet.clone(),
+        )
     };
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())

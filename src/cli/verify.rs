@@ -28,15 +28,11 @@ pub struct VerifyArgs {
 pub async fn run(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<ExitCode> {
     args.fleet.queue("verify", false)?;
     let mut prepared = super::prepare::prepare(global, &args.selection, &args.fleet).await?;
-    let spec = RunSpec {
-        command: "verify",
-        work: Work::Operation(Operation::Verify),
-        fleet: prepared.fleet.clone(),
-        ledger: false,
-        cache_versions: false,
-        per_workspace: None,
-        queue: None,
-    };
+    let spec = RunSpec::new(
+        "verify",
+        Work::Operation(Operation::Verify),
+        prepared.fleet.clone(),
+    );
     let (report, task) = prepared
         .run(global, spec, &super::prepare::interrupt())
         .await?;
