@@ -9,24 +9,21 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 
+use super::job::JobContext;
 use super::lines;
 use super::online::Online;
 use super::queue::{self, Item, QueueSpec};
 use super::select::Selected;
-use crate::control::{Claim, ControlDb, NewRun, RunId, RunOutcome, local_identity};
+use crate::control::{ControlDb, NewRun, RunId, RunOutcome, local_identity};
 use crate::engine::Engine as _;
-use crate::engine::Session as _;
-use crate::engine::mssql::MssqlEngine;
 use crate::fleet::{FleetEnd, FleetOptions, Interrupt, Source, StopReason, schedule};
-use crate::migrate::execute::{self, ExecEvent, ExecOptions, Operation};
+use crate::migrate::execute::{ExecOptions, Operation};
 use crate::migrate::{DownTarget, MigrationSet};
-use crate::pool::WorkspacePools;
 use crate::report::{Event, Reporter, RunReport, Status, WorkspaceLine, summary};
-use crate::workspace::Workspace;
 
 /// What every selected workspace gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,239 +239,11 @@ fn recorded_args() -> Vec<String> {
         .collect()
 }
 
-/// Everything one workspace's task needs; cheap to clone (all shared).
-#[derive(Clone)]
-struct JobContext {
-    pools: WorkspacePools<MssqlEngine>,
-    set: Arc<MigrationSet>,
-    work: Work,
-    exec: Arc<ExecOptions>,
-    reporter: Reporter,
-    ledger: Option<(ControlDb, RunId)>,
-    cache_versions: Option<ControlDb>,
-    runner_id: Arc<String>,
-    warnings: Arc<Mutex<Vec<String>>>,
-    per_workspace: Arc<HashMap<String, DownTarget>>,
-    /// The claim lease in queue mode.
-    lease: Option<Duration>,
-}
-
-impl JobContext {
-    async fn run(self, item: Item) -> WorkspaceLine {
-        let started_at = Utc::now();
-        let clock = Instant::now();
-        let workspace = &item.workspace;
-        self.reporter.send(Event::WorkspaceStarted {
-            workspace: workspace.id.to_string(),
-        });
-        let work = async {
-            match self.work {
-                Work::Provision => self.provision(workspace).await,
-                Work::Operation(operation) => self.operate(workspace, operation).await,
-                Work::Preflight => self.preflight(workspace).await,
-            }
-        };
-        tracing::debug!(workspace = %workspace.id, "workspace started");
-        let mut line = match (&item.claim, self.ledger.as_ref(), self.lease) {
-            (Some(claim), Some((control, _)), Some(lease)) => {
-                let warnings = self.warnings.clone();
-                let renewing =
-                    queue::keep_renewing(control.clone(), claim.clone(), lease, move |w| {
-                        push_warning(&warnings, w)
-                    });
-                tokio::select! {
-                    line = work => line,
-                    () = renewing => unreachable_renewal().await,
-                }
-            }
-            _ => work.await,
-        };
-        let elapsed = clock.elapsed();
-        line.duration_ms = lines::millis(elapsed);
-        self.record(&line, item.claim.as_ref(), started_at, elapsed)
-            .await;
-        self.reporter.send(Event::WorkspaceFinished(line.clone()));
-        line
-    }
-
-    async fn operate(&self, workspace: &Workspace, mut operation: Operation) -> WorkspaceLine {
-        if let (Operation::Rollback { target, .. }, Some(own)) = (
-            &mut operation,
-            self.per_workspace.get(workspace.id.as_str()),
-        ) {
-            *target = *own;
-        }
-        let mut session = match self.pools.acquire(workspace).await {
-            Ok(session) => session,
-            Err(err) => return lines::from_pool_error(workspace, &err),
-        };
-        let report = execute::run(
-            &mut *session,
-            &self.set,
-            &operation,
-            &self.exec,
-            self.forward(workspace),
-        )
-        .await;
-        if report.session_reusable {
-            session.release().await;
-        } else {
-            session.discard().await;
-        }
-        lines::from_report(workspace, &report, &self.set)
-    }
-
-    async fn provision(&self, workspace: &Workspace) -> WorkspaceLine {
-        let engine = self.pools.engine();
-        let target = match engine.resolve(workspace) {
-            Ok(target) => target,
-            Err(cause) => {
-                let err = crate::pool::PoolError::InvalidTarget {
-                    workspace: workspace.id.clone(),
-                    cause,
-                };
-                return lines::from_pool_error(workspace, &err);
-            }
-        };
-        let report = execute::provision(
-            engine,
-            &target,
-            &self.set,
-            &self.exec,
-            self.forward(workspace),
-        )
-        .await;
-        let mut line = lines::from_report(workspace, &report.report, &self.set);
-        if report.created && !line.status.is_failure() {
-            line.status = Status::Provisioned;
-            line.cause = Some("database created".to_owned());
-        }
-        line
-    }
-
-    /// Connects, checks the login may create and alter objects, and reads
-    /// the schema state: anything that would make the real run fail early.
-    async fn preflight(&self, workspace: &Workspace) -> WorkspaceLine {
-        let mut session = match self.pools.acquire(workspace).await {
-            Ok(session) => session,
-            Err(err) => return lines::from_pool_error(workspace, &err),
-        };
-        let permissions = session.permissions().await;
-        let report = execute::run(
-            &mut *session,
-            &self.set,
-            &Operation::Status,
-            &self.exec,
-            |_| {},
-        )
-        .await;
-        if report.session_reusable {
-            session.release().await;
-        } else {
-            session.discard().await;
-        }
-        let mut line = lines::from_report(workspace, &report, &self.set);
-        match permissions {
-            Ok(p) if p.create_table && p.alter => {}
-            Ok(_) => {
-                line.status = Status::Refused;
-                line.cause = Some(
-                    "the login lacks CREATE TABLE or ALTER permission in the database".to_owned(),
-                );
-            }
-            Err(err) => {
-                line.status = Status::Failed;
-                line.cause = Some(format!("cannot check permissions: {err}"));
-            }
-        }
-        if line.lock_holder.is_some() && !line.status.is_failure() {
-            line.status = Status::Locked;
-            line.cause = Some("another run holds the workspace's lock".to_owned());
-        }
-        line
-    }
-
-    /// Turns executor events into reporter events for this workspace.
-    fn forward(&self, workspace: &Workspace) -> impl FnMut(ExecEvent) + Send + use<> {
-        let reporter = self.reporter.clone();
-        let id = workspace.id.to_string();
-        move |event| match event {
-            ExecEvent::MigrationStarted { version, name, .. } => {
-                reporter.send(Event::MigrationStarted {
-                    workspace: id.clone(),
-                    version: version.get(),
-                    name,
-                })
-            }
-            ExecEvent::MigrationFinished {
-                version,
-                name,
-                duration,
-                ..
-            } => reporter.send(Event::MigrationFinished {
-                workspace: id.clone(),
-                version: version.get(),
-                name,
-                duration_ms: lines::millis(duration),
-            }),
-            ExecEvent::WaitingForLock { .. } => {}
-        }
-    }
-
-    /// Writes the ledger record and the version cache after the workspace's
-    /// own work is done. Failures are warnings.
-    async fn record(
-        &self,
-        line: &WorkspaceLine,
-        claim: Option<&Claim>,
-        started_at: chrono::DateTime<Utc>,
-        elapsed: Duration,
-    ) {
-        if let Some((control, run_id)) = &self.ledger {
-            let record = lines::ledger_record(line, &self.runner_id, started_at, elapsed);
-            let written = match claim {
-                Some(claim) => control.complete(claim, &record).await.map(|held| {
-                    if !held {
-                        push_warning(&self.warnings, format!(
-                            "queue: workspace `{}` was taken over by another runner before this one finished",
-                            line.workspace
-                        ));
-                    }
-                }),
-                None => control.record_workspace(*run_id, &record).await,
-            };
-            if let Err(err) = written {
-                push_warning(
-                    &self.warnings,
-                    format!(
-                        "ledger: cannot record workspace `{}`: {err}",
-                        line.workspace
-                    ),
-                );
-            }
-        }
-        let cache = self
-            .cache_versions
-            .as_ref()
-            .or(self.ledger.as_ref().map(|(control, _)| control));
-        let run_id = self.ledger.as_ref().map(|(_, id)| *id);
-        let Some((control, record)) = cache.zip(lines::version_record(line, run_id)) else {
-            return;
-        };
-        if let Err(err) = control.update_version_cache(&[record]).await {
-            push_warning(
-                &self.warnings,
-                format!("ledger: cannot update the version cache: {err}"),
-            );
-        }
-    }
-}
-
 /// At most this many ledger warnings are kept for the summary; every one
 /// is logged.
 const MAX_WARNINGS: usize = 5;
 
-fn push_warning(warnings: &Mutex<Vec<String>>, warning: String) {
+pub(super) fn push_warning(warnings: &Mutex<Vec<String>>, warning: String) {
     tracing::warn!("{warning}");
     if let Ok(mut warnings) = warnings.lock()
         && warnings.len() < MAX_WARNINGS
@@ -511,13 +280,6 @@ fn unfinished_lines(end: &FleetEnd<Item>, reporter: &Reporter) -> Vec<WorkspaceL
         reporter.send(Event::WorkspaceFinished(line.clone()));
     }
     lines
-}
-
-/// `keep_renewing` returns only when the lease is lost; the work goes on
-/// (the app lock protects the workspace), so this branch waits forever and
-/// the `select!` always ends with the work.
-async fn unreachable_renewal() -> WorkspaceLine {
-    std::future::pending().await
 }
 
 /// Marks the run finished in the ledger. In queue mode only the runner that

@@ -16,6 +16,7 @@ mod fleet_run;
 mod hash;
 mod history;
 mod init;
+mod job;
 mod lines;
 mod lint;
 mod migrate;
