@@ -1,0 +1,83 @@
+//! Concurrent runners: several `wsdb migrate --all` processes started
+//! together over the same fleet. Each workspace's `wsdb` lock serialises
+//! them, so every migration is applied exactly once: once in each
+//! workspace's history, once in its `applied_log` (an insert the migration
+//! itself makes), and once among the steps all processes report together.
+//!
+//! Counts: `WSDB_CHAOS_RUNNERS` (default 4), `WSDB_CHAOS_CONCURRENCY_FLEET`
+//! (default 20 workspaces; `just chaos`: 100).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::count;
+use super::fleet;
+use crate::support::project::Project;
+
+const VERSIONS: u64 = 4;
+/// Keeps each workspace busy long enough for the runners to collide.
+const PAUSE: Duration = Duration::from_millis(20);
+
+#[tokio::test]
+async fn simultaneous_runners_apply_every_migration_exactly_once() {
+    let runners = count("WSDB_CHAOS_RUNNERS", 4);
+    let size = count("WSDB_CHAOS_CONCURRENCY_FLEET", 20);
+    let mut project = Project::start().await;
+    // Waiting for another runner's lock is the normal case here, never a
+    // reason to give up on a workspace.
+    project.set("run", "lock_timeout", "\"120s\"");
+    project.set("run", "concurrency", "4");
+    let ids = project.add_many_workspaces("conc", size).await;
+    fleet::write_migrations(&project, VERSIONS, PAUSE).await;
+
+    let started: Vec<_> = (0..runners)
+        .map(|_| {
+            project
+                .wsdb(&["migrate", "--all", "--format", "json"])
+                .start()
+        })
+        .collect();
+    let mut runs = Vec::with_capacity(runners);
+    for run in started {
+        runs.push(run.finish().await);
+    }
+
+    // Steps reported by all runners together: (workspace, version) -> times.
+    let mut steps: BTreeMap<(String, i64), usize> = BTreeMap::new();
+    let mut applied_by_runner = Vec::with_capacity(runners);
+    for run in &runs {
+        run.expect_code(0);
+        let document = run.json();
+        let mut applied = 0;
+        for entry in document["workspaces"].as_array().expect("workspaces") {
+            let id = entry["workspace"].as_str().expect("an id").to_owned();
+            for step in entry["steps"].as_array().expect("steps") {
+                let version = step["version"].as_i64().expect("a version");
+                *steps.entry((id.clone(), version)).or_insert(0) += 1;
+                applied += 1;
+            }
+        }
+        applied_by_runner.push(applied);
+    }
+    let repeated: Vec<_> = steps.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(
+        repeated.is_empty(),
+        "steps reported more than once: {repeated:?}"
+    );
+    let expected = size * usize::try_from(VERSIONS).expect("a small count");
+    assert_eq!(
+        steps.len(),
+        expected,
+        "every migration of every workspace is reported applied by one runner"
+    );
+
+    let states = fleet::read_all(&project, &ids).await;
+    fleet::assert_consistent(&states, VERSIONS, "after the concurrent runners");
+    let latest = i64::try_from(VERSIONS).expect("a small version");
+    assert!(states.iter().all(|(_, s)| s.version() == latest));
+    eprintln!(
+        "concurrency: {runners} runners over {size} workspaces x {VERSIONS} migrations: \
+         steps applied per runner {applied_by_runner:?} (total {}), applied twice 0, missing 0",
+        applied_by_runner.iter().sum::<usize>()
+    );
+}

@@ -1,0 +1,204 @@
+//! Hostile workspace rows through the CLI: ids and groups with quotes,
+//! brackets, semicolons, SQL comments, unicode and 10,000 characters;
+//! database names built to break out of an identifier; NULLs and duplicate
+//! ids. `wsdb workspaces`, `status --all` and `migrate --all` handle each row
+//! on its own (a bad row is reported with its position, a good hostile one
+//! is migrated like any other), never crash, and never turn a value into
+//! SQL: the tables the values try to drop are all still there afterwards.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::fleet;
+use crate::support::project::Project;
+
+const VERSIONS: u64 = 2;
+
+/// Ids of real workspaces; each is migrated like any other.
+fn hostile_ids() -> Vec<String> {
+    vec![
+        "o'brien".to_owned(),
+        "x'; DROP TABLE workspaces; --".to_owned(),
+        "[dbo].[wsdb_history]; DROP TABLE dbo.wsdb_history; --".to_owned(),
+        "a;b;c".to_owned(),
+        "\"quoted\" and ]]bracketed[[".to_owned(),
+        "日本語-тенант-🚀".to_owned(),
+        "line\nbreak\ttab".to_owned(),
+        format!("long-{}", "w".repeat(10_000)),
+    ]
+}
+
+/// A group for every workspace: SQL that would empty the ledger.
+const HOSTILE_GROUP: &str = "'; DELETE FROM wsdb.runs; DROP SCHEMA wsdb CASCADE; --";
+
+/// Database names that do not exist and try to break out of `[...]` and
+/// `N'...'`: each workspace is reported, nothing runs.
+const HOSTILE_DATABASES: [(&str, &str); 2] = [
+    ("bad-db-bracket", "x]; DROP TABLE dbo.wsdb_history; --"),
+    ("bad-db-quote", "x'; DROP DATABASE master; --"),
+];
+
+#[tokio::test]
+async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
+    let mut project = Project::start().await;
+    let ids = hostile_ids();
+    for id in &ids {
+        project.add_workspace(id).await;
+        project.set_group(id, HOSTILE_GROUP).await;
+    }
+    let host = project.server.host();
+    let port = i64::from(project.server.port());
+    for (id, database) in HOSTILE_DATABASES {
+        project
+            .insert_row(Some(id), Some(&host), Some(port), Some(database), None)
+            .await;
+    }
+    // Rejected rows: NULLs, an empty id, and a duplicate of a hostile id.
+    let first = project.database(&ids[0]).to_owned();
+    project
+        .insert_row(None, Some(&host), Some(port), Some(&first), None)
+        .await;
+    project
+        .insert_row(Some(""), Some(&host), Some(port), Some(&first), None)
+        .await;
+    project
+        .insert_row(Some("null-host"), None, Some(port), Some(&first), None)
+        .await;
+    project
+        .insert_row(Some("null-port"), Some(&host), None, Some(&first), None)
+        .await;
+    project
+        .insert_row(Some("null-database"), Some(&host), Some(port), None, None)
+        .await;
+    project
+        .insert_row(Some(&ids[1]), Some(&host), Some(port), Some(&first), None)
+        .await;
+    let rejected = 6;
+    let rows_before = workspace_rows(&project).await;
+    fleet::write_migrations(&project, VERSIONS, std::time::Duration::ZERO).await;
+
+    let listed = project
+        .wsdb(&["workspaces", "--format", "json"])
+        .run()
+        .await;
+    assert!(listed.code == 0 || listed.code == 1, "{listed}");
+    let document = listed.json();
+    assert_eq!(rejected_count(&document), rejected, "{listed}");
+    for id in &ids {
+        assert!(
+            listed.stdout.contains(&json_text(id)),
+            "`wsdb workspaces` does not list {:?}",
+            shorten(id)
+        );
+    }
+
+    let status = project
+        .wsdb(&["status", "--all", "--format", "json"])
+        .run()
+        .await;
+    assert_eq!(rejected_count(&status.json()), rejected, "{status}");
+    let statuses = status.statuses();
+    for id in &ids {
+        assert!(statuses.contains_key(id), "status lost {:?}", shorten(id));
+    }
+
+    let migrate = project
+        .wsdb(&["migrate", "--all", "--format", "json"])
+        .run()
+        .await;
+    migrate.expect_code(1);
+    assert_eq!(rejected_count(&migrate.json()), rejected, "{migrate}");
+    let statuses = migrate.statuses();
+    for id in &ids {
+        assert_eq!(
+            statuses.get(id).map(String::as_str),
+            Some("applied"),
+            "{:?}:\n{migrate}",
+            shorten(id)
+        );
+    }
+    for (id, _) in HOSTILE_DATABASES {
+        let status = statuses.get(id).map(String::as_str).unwrap_or("missing");
+        assert!(
+            ["unreachable", "failed", "invalid"].contains(&status),
+            "{id} is {status}:\n{migrate}"
+        );
+    }
+
+    // One hostile id selected by name on the command line.
+    let single = project
+        .wsdb(&["migrate", "-w", &ids[1], "--format", "json"])
+        .run()
+        .await;
+    single.expect_code(0);
+    assert_eq!(
+        single.statuses().get(&ids[1]).map(String::as_str),
+        Some("up_to_date")
+    );
+
+    // Nothing the values spelled ran: every table and row is still there.
+    assert_eq!(workspace_rows(&project).await, rows_before);
+    let states = fleet::read_all(&project, &ids).await;
+    fleet::assert_consistent(&states, VERSIONS, "after hostile rows");
+    let latest = i64::try_from(VERSIONS).expect("a small version");
+    assert!(states.iter().all(|(_, s)| s.version() == latest));
+    let recorded = ledger_ids(&project).await;
+    for id in &ids {
+        assert!(
+            recorded.contains_key(id),
+            "the ledger lost {:?} (or changed it)",
+            shorten(id)
+        );
+    }
+    let runs = project
+        .control_rows("SELECT count(*)::text FROM wsdb.runs")
+        .await;
+    assert_ne!(runs[0][0].as_deref(), Some("0"), "the ledger was emptied");
+    eprintln!(
+        "hostile: {} hostile ids migrated, {} hostile databases reported, {rejected} rows rejected, \
+         {} control rows intact",
+        ids.len(),
+        HOSTILE_DATABASES.len(),
+        rows_before.len()
+    );
+}
+
+/// Every row of the `workspaces` table, as text, in a stable order.
+async fn workspace_rows(project: &Project) -> Vec<Vec<Option<String>>> {
+    project
+        .control_rows(
+            "SELECT id, host, port::text, database, grp FROM workspaces \
+             ORDER BY id NULLS FIRST, database NULLS FIRST, host NULLS FIRST, port NULLS FIRST",
+        )
+        .await
+}
+
+/// Workspace ids the ledger recorded results for, with how many.
+async fn ledger_ids(project: &Project) -> BTreeMap<String, usize> {
+    let mut ids = BTreeMap::new();
+    for row in project
+        .control_rows("SELECT workspace_id FROM wsdb.run_workspaces")
+        .await
+    {
+        if let Some(id) = row[0].clone() {
+            *ids.entry(id).or_insert(0) += 1;
+        }
+    }
+    ids
+}
+
+fn rejected_count(document: &Value) -> usize {
+    document["rejected_rows"].as_array().map_or(0, Vec::len)
+}
+
+/// `text` as it appears inside a JSON string (without the quotes).
+fn json_text(text: &str) -> String {
+    let quoted = serde_json::to_string(text).expect("a JSON string");
+    quoted[1..quoted.len() - 1].to_owned()
+}
+
+/// An id short enough for a failure message.
+fn shorten(id: &str) -> String {
+    id.chars().take(60).collect()
+}
