@@ -8,10 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::fleet;
-use crate::support::project::Project;
+use crate::support::project::{Project, Run};
 
 const VERSIONS: u64 = 2;
 
@@ -71,10 +69,26 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
     project
         .insert_row(Some("null-database"), Some(&host), Some(port), None, None)
         .await;
+    // The duplicate names the same database as the original: whichever of
+    // the two the query returns first is kept, the other is rejected.
+    let duplicated = project.database(&ids[1]).to_owned();
     project
-        .insert_row(Some(&ids[1]), Some(&host), Some(port), Some(&first), None)
+        .insert_row(
+            Some(&ids[1]),
+            Some(&host),
+            Some(port),
+            Some(&duplicated),
+            None,
+        )
         .await;
-    let rejected = 6;
+    let rejected = [
+        "`id` is NULL",
+        "`id` is empty",
+        "`host` is NULL",
+        "`port` is NULL",
+        "`database` is NULL",
+        "the same `id` as row",
+    ];
     let rows_before = workspace_rows(&project).await;
     fleet::write_migrations(&project, VERSIONS, std::time::Duration::ZERO).await;
 
@@ -82,9 +96,9 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         .wsdb(&["workspaces", "--format", "json"])
         .run()
         .await;
-    assert!(listed.code == 0 || listed.code == 1, "{listed}");
-    let document = listed.json();
-    assert_eq!(rejected_count(&document), rejected, "{listed}");
+    // A rejected row is a failure to report (exit 1), not a crash.
+    listed.expect_code(1);
+    assert_rejected(&listed, &rejected);
     for id in &ids {
         assert!(
             listed.stdout.contains(&json_text(id)),
@@ -97,7 +111,8 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         .wsdb(&["status", "--all", "--format", "json"])
         .run()
         .await;
-    assert_eq!(rejected_count(&status.json()), rejected, "{status}");
+    status.expect_code(1);
+    assert_rejected(&status, &rejected);
     let statuses = status.statuses();
     for id in &ids {
         assert!(statuses.contains_key(id), "status lost {:?}", shorten(id));
@@ -108,7 +123,7 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         .run()
         .await;
     migrate.expect_code(1);
-    assert_eq!(rejected_count(&migrate.json()), rejected, "{migrate}");
+    assert_rejected(&migrate, &rejected);
     let statuses = migrate.statuses();
     for id in &ids {
         assert_eq!(
@@ -156,10 +171,11 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         .await;
     assert_ne!(runs[0][0].as_deref(), Some("0"), "the ledger was emptied");
     eprintln!(
-        "hostile: {} hostile ids migrated, {} hostile databases reported, {rejected} rows rejected, \
+        "hostile: {} hostile ids migrated, {} hostile databases reported, {} rows rejected, \
          {} control rows intact",
         ids.len(),
         HOSTILE_DATABASES.len(),
+        rejected.len(),
         rows_before.len()
     );
 }
@@ -188,8 +204,25 @@ async fn ledger_ids(project: &Project) -> BTreeMap<String, usize> {
     ids
 }
 
-fn rejected_count(document: &Value) -> usize {
-    document["rejected_rows"].as_array().map_or(0, Vec::len)
+/// The run's `rejected_rows` are exactly one per expected problem.
+#[track_caller]
+fn assert_rejected(run: &Run, expected: &[&str]) {
+    let document = run.json();
+    let problems: Vec<String> = document["rejected_rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|row| row["problem"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(problems.len(), expected.len(), "{run}");
+    for problem in expected {
+        assert!(
+            problems.iter().any(|p| p.contains(problem)),
+            "no rejected row says {problem:?}: {problems:?}"
+        );
+    }
 }
 
 /// `text` as it appears inside a JSON string (without the quotes).

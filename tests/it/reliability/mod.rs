@@ -20,6 +20,7 @@ mod faults;
 mod fleet;
 mod hostile;
 mod secrets;
+mod tls;
 
 /// The count in environment variable `name`, or `default` when it is unset
 /// or empty. A value that is not a positive integer fails the test: a typo

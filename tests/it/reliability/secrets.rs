@@ -10,15 +10,17 @@
 use sqlx::Executor;
 
 use super::fleet;
-use crate::support::project::Project;
+use crate::support::project::{Project, Run};
 use crate::support::workspace_server::closed_port;
 
 /// The query of this test's fleet: workspaces by parts or by connection
 /// string, some with their own login.
 const QUERY: &str = r#"SELECT id, host, port, database, grp AS "group", usr AS "user", conn AS connection_string FROM workspaces WHERE active ORDER BY id"#;
 
-/// The two ways of asking for wsdb's most verbose logs.
-const VERBOSITIES: [(&[&str], Option<&str>); 2] = [(&["-vv"], None), (&[], Some("trace"))];
+/// The ways of asking for wsdb's most verbose logs: its own debug logs,
+/// and every crate's trace logs (the drivers' included).
+const VERBOSITIES: [(&[&str], Option<&str>); 3] =
+    [(&["-vv"], None), (&["-vvv"], None), (&[], Some("trace"))];
 
 #[tokio::test]
 async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
@@ -57,7 +59,8 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
     fleet::write_migrations(&project, 2, std::time::Duration::ZERO).await;
     let mut runs = 0;
 
-    for (args, rust_log) in VERBOSITIES {
+    let mut logged = [false; VERBOSITIES.len()];
+    for (verbosity, (args, rust_log)) in VERBOSITIES.into_iter().enumerate() {
         for command in [
             &["workspaces"][..],
             &["status", "--all"],
@@ -73,6 +76,7 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
             let run = wsdb.run().await;
             runs += 1;
             assert!(run.code == 0 || run.code == 1, "{run}");
+            logged[verbosity] |= has_logs(&run);
         }
     }
 
@@ -95,7 +99,7 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
         (closed.to_string(), [1, 1]),
         (malformed, [2, 2]),
     ] {
-        for (args, rust_log) in VERBOSITIES {
+        for (verbosity, (args, rust_log)) in VERBOSITIES.into_iter().enumerate() {
             let mut argv: Vec<&str> = args.to_vec();
             argv.extend_from_slice(&["migrate", "--all"]);
             let mut wsdb = project
@@ -107,8 +111,16 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
             let run = wsdb.run().await;
             runs += 1;
             assert!(codes.contains(&run.code), "expected {codes:?}:\n{run}");
+            logged[verbosity] |= has_logs(&run);
         }
     }
+
+    // The checked stderr did hold logs at every verbosity.
+    assert_eq!(
+        logged,
+        [true; VERBOSITIES.len()],
+        "verbosities without logs"
+    );
 
     let (tables, rows, text) = ledger_text(&project).await;
     assert!(
@@ -127,8 +139,13 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
         assert!(text.contains(id.as_str()), "no ledger row for `{id}`");
     }
     eprintln!(
-        "secrets: {runs} runs at -vv and RUST_LOG=trace, {tables} ledger tables, {rows} rows read, canary found 0 times"
+        "secrets: {runs} runs at -vv, -vvv and RUST_LOG=trace, {tables} ledger tables, {rows} rows read, canary found 0 times"
     );
+}
+
+/// Whether the run printed debug or trace logs.
+fn has_logs(run: &Run) -> bool {
+    run.stderr.contains("DEBUG") || run.stderr.contains("TRACE")
 }
 
 /// Every row of every table in schema `wsdb`, each as PostgreSQL's text
