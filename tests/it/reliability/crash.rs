@@ -3,7 +3,8 @@
 //! noticed the dead connections and freed the `wsdb` locks) every
 //! workspace is consistent: a migration's tables and log row exist iff its
 //! history row says applied, never half of them; the ledger claims no
-//! version a workspace does not have; and a re-run converges every
+//! version a workspace does not have; and `--resume` of the killed run (or
+//! a new run, when it was killed before recording itself) converges every
 //! workspace to the latest version with each migration applied once.
 //!
 //! Counts: `WSDB_CHAOS_CRASH_TRIALS` (default 2; `just chaos`: 20),
@@ -32,7 +33,10 @@ async fn sigkill_at_random_moments_never_half_applies_and_a_rerun_converges() {
     let ids = project.add_many_workspaces("crash", size).await;
     fleet::write_migrations(&project, VERSIONS, PAUSE).await;
 
-    // An uninterrupted run: the span the kill moments are drawn from.
+    // An uninterrupted run (the second: the first also creates the
+    // ledger): the span the kill moments are drawn from.
+    converge(&project, &ids).await;
+    reset(&project, &ids).await;
     let started = Instant::now();
     converge(&project, &ids).await;
     let full_run = started.elapsed();
@@ -76,11 +80,17 @@ async fn sigkill_at_random_moments_never_half_applies_and_a_rerun_converges() {
             .filter(|(_, s)| s.version() > 0 && s.version() < latest())
             .count();
 
-        converge(&project, &ids).await;
+        // The killed run's ledger is enough to finish its work: resume it
+        // (if it got as far as recording itself), else start over.
+        let resumed = killed_run_id(&project, last_run).await;
+        match resumed {
+            Some(id) => converge_with(&project, &ids, &["--resume", &id.to_string()]).await,
+            None => converge(&project, &ids).await,
+        }
         eprintln!(
             "crash trial {trial}/{trials}: kill at {} ms ({}), versions after kill {by_version:?}, \
              {partial} workspace(s) part-way, ledger rows of the killed run {}, \
-             inconsistent 0, converged {size}/{size}",
+             inconsistent 0, converged {size}/{size} by {}",
             delay.as_millis(),
             if was_running {
                 "mid-run"
@@ -88,6 +98,11 @@ async fn sigkill_at_random_moments_never_half_applies_and_a_rerun_converges() {
                 "run had already ended"
             },
             claimed.len(),
+            if resumed.is_some() {
+                "--resume"
+            } else {
+                "a new run"
+            },
         );
     }
     eprintln!(
@@ -110,11 +125,15 @@ fn random_moment(span: Duration) -> Duration {
 /// `migrate --all` to the end: exit 0, every workspace consistent at the
 /// latest version.
 async fn converge(project: &Project, ids: &[String]) {
-    project
-        .wsdb(&["migrate", "--all", "--format", "json"])
-        .run()
-        .await
-        .expect_code(0);
+    converge_with(project, ids, &["--all"]).await;
+}
+
+/// `migrate <selection>` to the end: exit 0, every workspace of `ids`
+/// consistent at the latest version.
+async fn converge_with(project: &Project, ids: &[String], selection: &[&str]) {
+    let mut args = vec!["migrate", "--format", "json"];
+    args.extend_from_slice(selection);
+    project.wsdb(&args).run().await.expect_code(0);
     let states = fleet::read_all(project, ids).await;
     fleet::assert_consistent(&states, VERSIONS, "after the converging run");
     let behind: Vec<&String> = states
@@ -158,6 +177,12 @@ async fn last_run_id(project: &Project) -> i64 {
         .as_deref()
         .and_then(|text| text.parse().ok())
         .unwrap_or(0)
+}
+
+/// The run recorded after `after`: the killed one, if it got that far.
+async fn killed_run_id(project: &Project, after: i64) -> Option<i64> {
+    let id = last_run_id(project).await;
+    (id > after).then_some(id)
 }
 
 /// `(workspace, version_after)` the ledger records as applied by runs

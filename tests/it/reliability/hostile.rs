@@ -107,6 +107,14 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         );
     }
 
+    // The tables for people: long, multi-line and right-to-left values
+    // must not break them either.
+    for command in [&["workspaces"][..], &["status", "--all"]] {
+        let table = project.wsdb(command).run().await;
+        table.expect_code(1);
+        assert!(table.stdout.contains("o'brien"), "{table}");
+    }
+
     let status = project
         .wsdb(&["status", "--all", "--format", "json"])
         .run()
