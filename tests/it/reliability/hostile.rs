@@ -30,8 +30,9 @@ fn hostile_ids() -> Vec<String> {
 /// A group for every workspace: SQL that would empty the ledger.
 const HOSTILE_GROUP: &str = "'; DELETE FROM wsdb.runs; DROP SCHEMA wsdb CASCADE; --";
 
-/// Database names that do not exist and try to break out of `[...]` and
-/// `N'...'`: each workspace is reported, nothing runs.
+/// Workspaces whose database does not exist yet, named to break out of
+/// `[...]` and `N'...'` (a unique suffix follows): `migrate` reports them
+/// unreachable, `provision` creates exactly that name.
 const HOSTILE_DATABASES: [(&str, &str); 2] = [
     ("bad-db-bracket", "x]; DROP TABLE dbo.wsdb_history; --"),
     ("bad-db-quote", "x'; DROP DATABASE master; --"),
@@ -47,10 +48,8 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
     }
     let host = project.server.host();
     let port = i64::from(project.server.port());
-    for (id, database) in HOSTILE_DATABASES {
-        project
-            .insert_row(Some(id), Some(&host), Some(port), Some(database), None)
-            .await;
+    for (id, prefix) in HOSTILE_DATABASES {
+        project.add_missing_workspace_named(id, prefix).await;
     }
     // Rejected rows: NULLs, an empty id, and a duplicate of a hostile id.
     let first = project.database(&ids[0]).to_owned();
@@ -143,26 +142,48 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
     }
     for (id, _) in HOSTILE_DATABASES {
         let status = statuses.get(id).map(String::as_str).unwrap_or("missing");
-        assert!(
-            ["unreachable", "failed", "invalid"].contains(&status),
-            "{id} is {status}:\n{migrate}"
+        assert_eq!(status, "unreachable", "{id}:\n{migrate}");
+    }
+    // `provision` quotes the names into CREATE DATABASE: exactly those
+    // databases appear, and get migrated.
+    for (id, _) in HOSTILE_DATABASES {
+        let provision = project
+            .wsdb(&["provision", "-w", id, "--format", "json"])
+            .run()
+            .await;
+        provision.expect_code(0);
+        assert_eq!(
+            provision.statuses().get(id).map(String::as_str),
+            Some("provisioned"),
+            "{provision}"
         );
     }
 
-    // One hostile id selected by name on the command line.
-    let single = project
-        .wsdb(&["migrate", "-w", &ids[1], "--format", "json"])
+    // Hostile ids selected by name on the command line, and a hostile
+    // group: selection compares values, it builds no SQL.
+    for id in [&ids[1], &ids[7]] {
+        let single = project
+            .wsdb(&["migrate", "-w", id, "--format", "json"])
+            .run()
+            .await;
+        single.expect_code(0);
+        assert_eq!(
+            single.statuses().get(id).map(String::as_str),
+            Some("up_to_date"),
+            "{single}"
+        );
+    }
+    let group = project
+        .wsdb(&["status", "--group", HOSTILE_GROUP, "--format", "json"])
         .run()
         .await;
-    single.expect_code(0);
-    assert_eq!(
-        single.statuses().get(&ids[1]).map(String::as_str),
-        Some("up_to_date")
-    );
+    assert_eq!(group.statuses().len(), ids.len(), "{group}");
 
     // Nothing the values spelled ran: every table and row is still there.
     assert_eq!(workspace_rows(&project).await, rows_before);
-    let states = fleet::read_all(&project, &ids).await;
+    let mut migrated = ids.clone();
+    migrated.extend(HOSTILE_DATABASES.iter().map(|(id, _)| (*id).to_owned()));
+    let states = fleet::read_all(&project, &migrated).await;
     fleet::assert_consistent(&states, VERSIONS, "after hostile rows");
     let latest = i64::try_from(VERSIONS).expect("a small version");
     assert!(states.iter().all(|(_, s)| s.version() == latest));
@@ -179,7 +200,7 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         .await;
     assert_ne!(runs[0][0].as_deref(), Some("0"), "the ledger was emptied");
     eprintln!(
-        "hostile: {} hostile ids migrated, {} hostile databases reported, {} rows rejected, \
+        "hostile: {} hostile ids migrated, {} hostile database names reported then provisioned, {} rows rejected, \
          {} control rows intact",
         ids.len(),
         HOSTILE_DATABASES.len(),

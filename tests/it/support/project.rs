@@ -185,7 +185,13 @@ impl Project {
     /// Registers workspace `id` on a database that does not exist yet (for
     /// `provision`); dropped with the others on a real server if created.
     pub async fn add_missing_workspace(&mut self, id: &str) -> String {
-        let database = self.server.unused_database_name("prov");
+        self.add_missing_workspace_named(id, "prov").await
+    }
+
+    /// Like [`add_missing_workspace`](Self::add_missing_workspace), with a
+    /// database name that starts with `prefix` (any text: hostile names).
+    pub async fn add_missing_workspace_named(&mut self, id: &str, prefix: &str) -> String {
+        let database = self.server.unused_database_name(prefix);
         self.insert_row(
             Some(id),
             Some(&self.server.host()),
