@@ -3,12 +3,15 @@
 //!
 //! - `crash`: a `migrate --all` killed with SIGKILL at random moments never
 //!   leaves a workspace half-migrated, and a re-run converges;
+//! - `cut_sweep`: a connection cut before any statement of a run never
+//!   does either;
 //! - `faults`: each fault the TDS test server injects fails only its
 //!   workspaces, with a clear cause, within the configured timeouts;
 //! - `concurrency`: several `migrate --all` processes at once apply every
 //!   migration exactly once;
 //! - `hostile`: hostile workspace rows are data, never SQL, never a crash;
-//! - `secrets`: the canary password reaches no output, log or ledger row.
+//! - `secrets`: the canary password reaches no output, log or ledger row;
+//! - `tls`: `encrypt = "required"` trusts only what wsdb.toml says to.
 //!
 //! Counts come from environment variables ([`count`]) so that CI runs a
 //! few trials and `just chaos` (scripts/chaos) the full ones; each test
@@ -16,6 +19,7 @@
 
 mod concurrency;
 mod crash;
+mod cut_sweep;
 mod faults;
 mod fleet;
 mod hostile;
