@@ -23,6 +23,7 @@ fn hostile_ids() -> Vec<String> {
         "\"quoted\" and ]]bracketed[[".to_owned(),
         "日本語-тенант-🚀".to_owned(),
         "line\nbreak\ttab".to_owned(),
+        "\u{1b}]0;retitled\u{7}\u{1b}[31mred\u{1b}[0m".to_owned(),
         format!("long-{}", "w".repeat(10_000)),
     ]
 }
@@ -106,12 +107,13 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         );
     }
 
-    // The tables for people: long, multi-line and right-to-left values
-    // must not break them either.
+    // The tables for people: long and multi-line values must not break
+    // them, escape sequences must not reach the terminal.
     for command in [&["workspaces"][..], &["status", "--all"]] {
         let table = project.wsdb(command).run().await;
         table.expect_code(1);
         assert!(table.stdout.contains("o'brien"), "{table}");
+        assert_no_escape_sequence(&table);
     }
 
     let status = project
@@ -159,9 +161,15 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         );
     }
 
+    // The ledger's view of the run, as a table.
+    let run_id = migrate.json()["run_id"].to_string();
+    let shown = project.wsdb(&["runs", "show", &run_id]).run().await;
+    shown.expect_code(0);
+    assert_no_escape_sequence(&shown);
+
     // Hostile ids selected by name on the command line, and a hostile
     // group: selection compares values, it builds no SQL.
-    for id in [&ids[1], &ids[7]] {
+    for id in [&ids[1], ids.last().expect("hostile ids")] {
         let single = project
             .wsdb(&["migrate", "-w", id, "--format", "json"])
             .run()
@@ -231,6 +239,16 @@ async fn ledger_ids(project: &Project) -> BTreeMap<String, usize> {
         }
     }
     ids
+}
+
+/// No escape sequence reached the terminal: `NO_COLOR` is set, so any
+/// would have come from a value.
+#[track_caller]
+fn assert_no_escape_sequence(run: &Run) {
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'),
+        "a terminal escape sequence from a value reached the terminal:\n{run}"
+    );
 }
 
 /// The run's `rejected_rows` are exactly one per expected problem.
