@@ -12,6 +12,7 @@
 //! drawn between 5% and 95% of an uninterrupted run measured first, so
 //! kills land before, between and inside migrations.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use super::count;
@@ -47,58 +48,22 @@ async fn sigkill_at_random_moments_never_half_applies_and_a_rerun_converges() {
 
     let mut killed_mid_run = 0;
     for trial in 1..=trials {
-        reset(&project, &ids).await;
-        let last_run = last_run_id(&project).await;
-        let delay = random_moment(full_run);
-        let mut run = project.wsdb(&["migrate", "--all"]).start();
-        tokio::time::sleep(delay).await;
-        run.kill().await;
-        let killed = run.finish().await;
-        let was_running = killed.code == -1;
-        killed_mid_run += usize::from(was_running);
-
-        wait_for_locks(&project, &ids).await;
-        let states = fleet::read_all(&project, &ids).await;
-        fleet::assert_consistent(&states, VERSIONS, &format!("trial {trial} after SIGKILL"));
-        let claimed = ledger_claims(&project, last_run).await;
-        let overclaimed: Vec<String> = claimed
-            .iter()
-            .filter(|(id, version)| {
-                states
-                    .iter()
-                    .any(|(w, state)| w == id && state.version() < *version)
-            })
-            .map(|(id, version)| format!("{id}: ledger says {version}"))
-            .collect();
-        assert!(
-            overclaimed.is_empty(),
-            "trial {trial}: the ledger of the killed run claims versions the workspaces lack: {overclaimed:?}"
-        );
-        let by_version = fleet::versions(&states);
-        let partial = states
-            .iter()
-            .filter(|(_, s)| s.version() > 0 && s.version() < latest())
-            .count();
-
-        // The killed run's ledger is enough to finish its work: resume it
-        // (if it got as far as recording itself), else start over.
-        let resumed = killed_run_id(&project, last_run).await;
-        match resumed {
-            Some(id) => converge_with(&project, &ids, &["--resume", &id.to_string()]).await,
-            None => converge(&project, &ids).await,
-        }
+        let figures = kill_check_and_converge(&project, &ids, full_run, trial).await;
+        killed_mid_run += usize::from(figures.was_running);
         eprintln!(
-            "crash trial {trial}/{trials}: kill at {} ms ({}), versions after kill {by_version:?}, \
-             {partial} workspace(s) part-way, ledger rows of the killed run {}, \
+            "crash trial {trial}/{trials}: kill at {} ms ({}), versions after kill {:?}, \
+             {} workspace(s) part-way, ledger rows of the killed run {}, \
              inconsistent 0, converged {size}/{size} by {}",
-            delay.as_millis(),
-            if was_running {
+            figures.delay.as_millis(),
+            if figures.was_running {
                 "mid-run"
             } else {
                 "run had already ended"
             },
-            claimed.len(),
-            if resumed.is_some() {
+            figures.versions,
+            figures.part_way,
+            figures.ledger_rows,
+            if figures.resumed {
                 "--resume"
             } else {
                 "a new run"
@@ -108,6 +73,75 @@ async fn sigkill_at_random_moments_never_half_applies_and_a_rerun_converges() {
     eprintln!(
         "crash: {trials} trial(s), {killed_mid_run} killed mid-run, 0 workspaces inconsistent, 0 lost"
     );
+}
+
+/// What one trial saw.
+struct Trial {
+    delay: Duration,
+    /// The process was still running when the kill came.
+    was_running: bool,
+    /// Workspaces per version right after the kill.
+    versions: BTreeMap<i64, usize>,
+    /// Workspaces between no migration and the latest after the kill.
+    part_way: usize,
+    /// Results the killed run recorded in the ledger.
+    ledger_rows: usize,
+    /// Converged by `--resume` of the killed run (else by a new run).
+    resumed: bool,
+}
+
+/// One trial: reset the fleet, start `migrate --all`, SIGKILL it at a
+/// random moment, check every workspace and the ledger, converge.
+async fn kill_check_and_converge(
+    project: &Project,
+    ids: &[String],
+    full_run: Duration,
+    trial: usize,
+) -> Trial {
+    reset(project, ids).await;
+    let last_run = last_run_id(project).await;
+    let delay = random_moment(full_run);
+    let mut run = project.wsdb(&["migrate", "--all"]).start();
+    tokio::time::sleep(delay).await;
+    run.kill().await;
+    let killed = run.finish().await;
+
+    wait_for_locks(project, ids).await;
+    let states = fleet::read_all(project, ids).await;
+    fleet::assert_consistent(&states, VERSIONS, &format!("trial {trial} after SIGKILL"));
+    let claimed = ledger_claims(project, last_run).await;
+    let overclaimed: Vec<String> = claimed
+        .iter()
+        .filter(|(id, version)| {
+            states
+                .iter()
+                .any(|(w, state)| w == id && state.version() < *version)
+        })
+        .map(|(id, version)| format!("{id}: ledger says {version}"))
+        .collect();
+    assert!(
+        overclaimed.is_empty(),
+        "trial {trial}: the ledger of the killed run claims versions the workspaces lack: {overclaimed:?}"
+    );
+
+    // The killed run's ledger is enough to finish its work: resume it
+    // (if it got as far as recording itself), else start over.
+    let resumed = killed_run_id(project, last_run).await;
+    match resumed {
+        Some(id) => converge_with(project, ids, &["--resume", &id.to_string()]).await,
+        None => converge(project, ids).await,
+    }
+    Trial {
+        delay,
+        was_running: killed.code == -1,
+        versions: fleet::versions(&states),
+        part_way: states
+            .iter()
+            .filter(|(_, s)| s.version() > 0 && s.version() < latest())
+            .count(),
+        ledger_rows: claimed.len(),
+        resumed: resumed.is_some(),
+    }
 }
 
 fn latest() -> i64 {
