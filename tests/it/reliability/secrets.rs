@@ -67,6 +67,7 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
             &["migrate", "--all"],
             &["history", "-w", "good-000"],
             &["runs"],
+            &["check"],
         ] {
             let mut argv: Vec<&str> = args.to_vec();
             argv.extend_from_slice(command);
