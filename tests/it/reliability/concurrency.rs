@@ -22,18 +22,24 @@ const PAUSE: Duration = Duration::from_millis(20);
 async fn simultaneous_runners_apply_every_migration_exactly_once() {
     let runners = count("WSDB_CHAOS_RUNNERS", 4);
     let size = count("WSDB_CHAOS_CONCURRENCY_FLEET", 20);
-    let mut project = Project::start().await;
-    // Waiting for another runner's lock is the normal case here, never a
-    // reason to give up on a workspace.
-    project.set("run", "lock_timeout", "\"120s\"");
-    project.set("run", "concurrency", "4");
-    let ids = project.add_many_workspaces("conc", size).await;
-    fleet::write_migrations(&project, VERSIONS, PAUSE).await;
+    let (project, ids) = fleet_for_runners(size).await;
 
-    let started: Vec<_> = (0..runners)
-        .map(|_| {
+    // Runners of different widths (2, 4, 6, ... workspaces at once) move
+    // through the fleet at different speeds, so they overtake each other
+    // and collide on workspaces instead of trailing the first one.
+    let widths: Vec<String> = (1..=runners).map(|i| (2 * i).to_string()).collect();
+    let started: Vec<_> = widths
+        .iter()
+        .map(|width| {
             project
-                .wsdb(&["migrate", "--all", "--format", "json"])
+                .wsdb(&[
+                    "migrate",
+                    "--all",
+                    "--format",
+                    "json",
+                    "--concurrency",
+                    width,
+                ])
                 .start()
         })
         .collect();
@@ -79,5 +85,60 @@ async fn simultaneous_runners_apply_every_migration_exactly_once() {
         "concurrency: {runners} runners over {size} workspaces x {VERSIONS} migrations: \
          steps applied per runner {applied_by_runner:?} (total {}), applied twice 0, missing 0",
         applied_by_runner.iter().sum::<usize>()
+    );
+}
+
+/// A fleet of `size` workspaces where waiting for another runner's lock is
+/// the normal case, never a reason to give up on a workspace.
+async fn fleet_for_runners(size: usize) -> (Project, Vec<String>) {
+    let mut project = Project::start().await;
+    project.set("run", "lock_timeout", "\"120s\"");
+    project.set("run", "concurrency", "4");
+    let ids = project.add_many_workspaces("conc", size).await;
+    fleet::write_migrations(&project, VERSIONS, PAUSE).await;
+    (project, ids)
+}
+
+/// One of the runners dies (SIGKILL) at a random moment: its open
+/// migration rolls back and its locks go with its connections, so the
+/// others still bring every workspace to the latest version with every
+/// migration applied exactly once.
+#[tokio::test]
+async fn a_runner_killed_among_them_loses_and_repeats_nothing() {
+    let runners = count("WSDB_CHAOS_RUNNERS", 4);
+    let size = count("WSDB_CHAOS_CONCURRENCY_FLEET", 20);
+    let (project, ids) = fleet_for_runners(size).await;
+
+    let mut started: Vec<_> = (0..runners)
+        .map(|_| {
+            project
+                .wsdb(&["migrate", "--all", "--format", "json"])
+                .start()
+        })
+        .collect();
+    let mut victim = started.remove(0);
+    // Within the first second: the runners take about that long per 20
+    // workspaces here, so the kill lands before or inside the work.
+    let delay = Duration::from_millis(rand::random::<u64>() % 1_000);
+    tokio::time::sleep(delay).await;
+    victim.kill().await;
+    let killed = victim.finish().await;
+    for run in started {
+        run.finish().await.expect_code(0);
+    }
+
+    let states = fleet::read_all(&project, &ids).await;
+    fleet::assert_consistent(&states, VERSIONS, "after a runner was killed");
+    let latest = i64::try_from(VERSIONS).expect("a small version");
+    assert!(states.iter().all(|(_, s)| s.version() == latest));
+    eprintln!(
+        "concurrency with a kill: {runners} runners over {size} workspaces, one killed at {} ms ({}), \
+         applied twice 0, missing 0",
+        delay.as_millis(),
+        if killed.code == -1 {
+            "mid-run"
+        } else {
+            "after it had ended"
+        }
     );
 }
