@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use super::count;
 use super::fleet;
+use crate::support::applock::Deadline;
 use crate::support::project::Project;
 
 const VERSIONS: u64 = 4;
@@ -108,6 +109,12 @@ async fn a_runner_killed_among_them_loses_and_repeats_nothing() {
     let runners = count("WSDB_CHAOS_RUNNERS", 4);
     let size = count("WSDB_CHAOS_CONCURRENCY_FLEET", 20);
     let (project, ids) = fleet_for_runners(size).await;
+    // The ledger exists before the runners start, so progress can be read.
+    project
+        .wsdb(&["control", "init"])
+        .run()
+        .await
+        .expect_code(0);
 
     let mut started: Vec<_> = (0..runners)
         .map(|_| {
@@ -117,10 +124,14 @@ async fn a_runner_killed_among_them_loses_and_repeats_nothing() {
         })
         .collect();
     let mut victim = started.remove(0);
-    // Within the first second: the runners take about that long per 20
-    // workspaces here, so the kill lands before or inside the work.
-    let delay = Duration::from_millis(rand::random::<u64>() % 1_000);
-    tokio::time::sleep(delay).await;
+    // The kill comes once the runners have finished a random number of
+    // workspaces between one and half the fleet (they record each in the
+    // ledger): by progress, not by the clock.
+    let done = 1 + rand::random::<u64>() % u64::try_from(size / 2).unwrap_or(1).max(1);
+    let deadline = Deadline::start(format!("{done} workspaces recorded as applied"));
+    while applied_in_ledger(&project).await < done {
+        deadline.pause().await;
+    }
     victim.kill().await;
     let killed = victim.finish().await;
     for run in started {
@@ -132,13 +143,23 @@ async fn a_runner_killed_among_them_loses_and_repeats_nothing() {
     let latest = i64::try_from(VERSIONS).expect("a small version");
     assert!(states.iter().all(|(_, s)| s.version() == latest));
     eprintln!(
-        "concurrency with a kill: {runners} runners over {size} workspaces, one killed at {} ms ({}), \
-         applied twice 0, missing 0",
-        delay.as_millis(),
+        "concurrency with a kill: {runners} runners over {size} workspaces, one killed after {done} \
+         workspaces were done ({}), applied twice 0, missing 0",
         if killed.code == -1 {
             "mid-run"
         } else {
             "after it had ended"
         }
     );
+}
+
+/// Workspace results recorded as `applied` in the ledger, by any run.
+async fn applied_in_ledger(project: &Project) -> u64 {
+    let rows = project
+        .control_rows("SELECT count(*)::text FROM wsdb.run_workspaces WHERE status = 'applied'")
+        .await;
+    rows[0][0]
+        .as_deref()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }

@@ -47,48 +47,10 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         project.add_workspace(id).await;
         project.set_group(id, HOSTILE_GROUP).await;
     }
-    let host = project.server.host();
-    let port = i64::from(project.server.port());
     for (id, prefix) in HOSTILE_DATABASES {
         project.add_missing_workspace_named(id, prefix).await;
     }
-    // Rejected rows: NULLs, an empty id, and a duplicate of a hostile id.
-    let first = project.database(&ids[0]).to_owned();
-    project
-        .insert_row(None, Some(&host), Some(port), Some(&first), None)
-        .await;
-    project
-        .insert_row(Some(""), Some(&host), Some(port), Some(&first), None)
-        .await;
-    project
-        .insert_row(Some("null-host"), None, Some(port), Some(&first), None)
-        .await;
-    project
-        .insert_row(Some("null-port"), Some(&host), None, Some(&first), None)
-        .await;
-    project
-        .insert_row(Some("null-database"), Some(&host), Some(port), None, None)
-        .await;
-    // The duplicate names the same database as the original: whichever of
-    // the two the query returns first is kept, the other is rejected.
-    let duplicated = project.database(&ids[1]).to_owned();
-    project
-        .insert_row(
-            Some(&ids[1]),
-            Some(&host),
-            Some(port),
-            Some(&duplicated),
-            None,
-        )
-        .await;
-    let rejected = [
-        "`id` is NULL",
-        "`id` is empty",
-        "`host` is NULL",
-        "`port` is NULL",
-        "`database` is NULL",
-        "the same `id` as row",
-    ];
+    let rejected = add_rejected_rows(&project, &ids).await;
     let rows_before = workspace_rows(&project).await;
     fleet::write_migrations(&project, VERSIONS, std::time::Duration::ZERO).await;
 
@@ -189,14 +151,71 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
 
     // Nothing the values spelled ran: every table and row is still there.
     assert_eq!(workspace_rows(&project).await, rows_before);
-    let mut migrated = ids.clone();
+    assert_intact(&project, &ids).await;
+    eprintln!(
+        "hostile: {} hostile ids migrated, {} hostile database names reported then provisioned, {} rows rejected, \
+         {} control rows intact",
+        ids.len(),
+        HOSTILE_DATABASES.len(),
+        rejected.len(),
+        rows_before.len()
+    );
+}
+
+/// Rows wsdb must reject, each for its own problem: NULLs, an empty id,
+/// and a duplicate of a hostile id. Returns the problems, as reported.
+async fn add_rejected_rows(project: &Project, ids: &[String]) -> [&'static str; 6] {
+    let host = project.server.host();
+    let port = i64::from(project.server.port());
+    let first = project.database(&ids[0]).to_owned();
+    project
+        .insert_row(None, Some(&host), Some(port), Some(&first), None)
+        .await;
+    project
+        .insert_row(Some(""), Some(&host), Some(port), Some(&first), None)
+        .await;
+    project
+        .insert_row(Some("null-host"), None, Some(port), Some(&first), None)
+        .await;
+    project
+        .insert_row(Some("null-port"), Some(&host), None, Some(&first), None)
+        .await;
+    project
+        .insert_row(Some("null-database"), Some(&host), Some(port), None, None)
+        .await;
+    // The duplicate names the same database as the original: whichever of
+    // the two the query returns first is kept, the other is rejected.
+    let duplicated = project.database(&ids[1]).to_owned();
+    project
+        .insert_row(
+            Some(&ids[1]),
+            Some(&host),
+            Some(port),
+            Some(&duplicated),
+            None,
+        )
+        .await;
+    [
+        "`id` is NULL",
+        "`id` is empty",
+        "`host` is NULL",
+        "`port` is NULL",
+        "`database` is NULL",
+        "the same `id` as row",
+    ]
+}
+
+/// Every workspace (the hostile databases' too) is consistent at the latest
+/// version, and the ledger holds every hostile id verbatim.
+async fn assert_intact(project: &Project, ids: &[String]) {
+    let mut migrated = ids.to_vec();
     migrated.extend(HOSTILE_DATABASES.iter().map(|(id, _)| (*id).to_owned()));
-    let states = fleet::read_all(&project, &migrated).await;
+    let states = fleet::read_all(project, &migrated).await;
     fleet::assert_consistent(&states, VERSIONS, "after hostile rows");
     let latest = i64::try_from(VERSIONS).expect("a small version");
     assert!(states.iter().all(|(_, s)| s.version() == latest));
-    let recorded = ledger_ids(&project).await;
-    for id in &ids {
+    let recorded = ledger_ids(project).await;
+    for id in ids {
         assert!(
             recorded.contains_key(id),
             "the ledger lost {:?} (or changed it)",
@@ -207,14 +226,6 @@ async fn hostile_rows_are_reported_per_row_and_never_become_sql() {
         .control_rows("SELECT count(*)::text FROM wsdb.runs")
         .await;
     assert_ne!(runs[0][0].as_deref(), Some("0"), "the ledger was emptied");
-    eprintln!(
-        "hostile: {} hostile ids migrated, {} hostile database names reported then provisioned, {} rows rejected, \
-         {} control rows intact",
-        ids.len(),
-        HOSTILE_DATABASES.len(),
-        rejected.len(),
-        rows_before.len()
-    );
 }
 
 /// Every row of the `workspaces` table, as text, in a stable order.
