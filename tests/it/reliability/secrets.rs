@@ -85,35 +85,31 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
     // A control URL that holds the canary: accepted by the local server
     // (which does not check passwords), refused on a closed port, and
     // malformed. Every command must keep it to itself.
-    let url = url::Url::parse(project.control.url().expose()).expect("the control URL");
-    let mut with_password = url.clone();
-    with_password
-        .set_password(Some(&canary))
-        .expect("a URL with a password");
-    let mut closed = with_password.clone();
-    closed.set_port(Some(closed_port())).expect("a port");
-    let malformed =
-        with_password
-            .as_str()
-            .replacen(&format!(":{}/", url.port().unwrap_or(5432)), ":port/", 1);
-    for (control_url, codes) in [
-        (with_password.to_string(), [0, 1]),
-        (closed.to_string(), [1, 1]),
-        (malformed, [2, 2]),
-    ] {
-        for (verbosity, (args, rust_log)) in VERBOSITIES.into_iter().enumerate() {
-            let mut argv: Vec<&str> = args.to_vec();
-            argv.extend_from_slice(&["migrate", "--all"]);
-            let mut wsdb = project
-                .wsdb(&argv)
-                .env("WSDB_TEST_CONTROL_URL", &control_url);
-            if let Some(filter) = rust_log {
-                wsdb = wsdb.env("RUST_LOG", filter);
+    // The canary, and a password whose characters a URL must escape: no
+    // output may hold either, raw or escaped.
+    for password in [canary.as_str(), URL_SPECIAL_PASSWORD] {
+        let forms = [password.to_owned(), userinfo_escaped(password)];
+        for (control_url, codes) in control_urls(&project, password) {
+            for (verbosity, (args, rust_log)) in VERBOSITIES.into_iter().enumerate() {
+                let mut argv: Vec<&str> = args.to_vec();
+                argv.extend_from_slice(&["migrate", "--all"]);
+                let mut wsdb = project
+                    .wsdb(&argv)
+                    .env("WSDB_TEST_CONTROL_URL", &control_url);
+                if let Some(filter) = rust_log {
+                    wsdb = wsdb.env("RUST_LOG", filter);
+                }
+                let run = wsdb.run().await;
+                runs += 1;
+                assert!(codes.contains(&run.code), "expected {codes:?}:\n{run}");
+                for form in &forms {
+                    assert!(
+                        !run.stdout.contains(form.as_str()) && !run.stderr.contains(form.as_str()),
+                        "the control URL's password leaked as {form:?}:\n{run}"
+                    );
+                }
+                logged[verbosity] |= has_logs(&run);
             }
-            let run = wsdb.run().await;
-            runs += 1;
-            assert!(codes.contains(&run.code), "expected {codes:?}:\n{run}");
-            logged[verbosity] |= has_logs(&run);
         }
     }
 
@@ -133,6 +129,12 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+    for form in [
+        URL_SPECIAL_PASSWORD.to_owned(),
+        userinfo_escaped(URL_SPECIAL_PASSWORD),
+    ] {
+        assert!(!text.contains(&form), "{form:?} is in the ledger");
+    }
     // The ledger did record the failures whose messages were checked.
     for id in ["wrong-login", "conn-unreachable", "conn-malformed"] {
         assert!(text.contains(id), "no ledger row for `{id}`");
@@ -143,6 +145,38 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
     eprintln!(
         "secrets: {runs} runs at -vv, -vvv and RUST_LOG=trace, {tables} ledger tables, {rows} rows read, canary found 0 times"
     );
+}
+
+/// A password with characters URLs escape in their user-info part.
+const URL_SPECIAL_PASSWORD: &str = "Canary-5e1d:P@ss/w0rd#x";
+
+/// `password` as the `url` crate writes it into a URL.
+fn userinfo_escaped(password: &str) -> String {
+    let mut url = url::Url::parse("postgres://u@h/d").expect("a URL");
+    url.set_password(Some(password)).expect("a password");
+    url.password().expect("the password").to_owned()
+}
+
+/// Control URLs holding `password`, with the exit codes wsdb may give:
+/// one the local server accepts (it does not check passwords), one on a
+/// closed port, and a malformed one.
+fn control_urls(project: &Project, password: &str) -> [(String, [i32; 2]); 3] {
+    let url = url::Url::parse(project.control.url().expose()).expect("the control URL");
+    let mut with_password = url.clone();
+    with_password
+        .set_password(Some(password))
+        .expect("a URL with a password");
+    let mut closed = with_password.clone();
+    closed.set_port(Some(closed_port())).expect("a port");
+    let malformed =
+        with_password
+            .as_str()
+            .replacen(&format!(":{}/", url.port().unwrap_or(5432)), ":port/", 1);
+    [
+        (with_password.to_string(), [0, 1]),
+        (closed.to_string(), [1, 1]),
+        (malformed, [2, 2]),
+    ]
 }
 
 /// Whether the run printed debug or trace logs.
