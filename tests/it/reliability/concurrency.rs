@@ -26,32 +26,79 @@ async fn simultaneous_runners_apply_every_migration_exactly_once() {
     let (project, ids) = fleet_for_runners(size).await;
 
     // Runners of different widths (2, 4, 6, ... workspaces at once) move
-    // through the fleet at different speeds, so they overtake each other
-    // and collide on workspaces instead of trailing the first one.
-    let widths: Vec<String> = (1..=runners).map(|i| (2 * i).to_string()).collect();
-    let started: Vec<_> = widths
-        .iter()
-        .map(|width| {
-            project
-                .wsdb(&[
-                    "migrate",
-                    "--all",
-                    "--format",
-                    "json",
-                    "--concurrency",
-                    width,
-                ])
-                .start()
+    // through the fleet at different speeds, so they can overtake each
+    // other instead of only trailing the first one.
+    let commands: Vec<Vec<String>> = (1..=runners)
+        .map(|i| {
+            ["migrate", "--all", "--format", "json", "--concurrency"]
+                .iter()
+                .map(ToString::to_string)
+                .chain([(2 * i).to_string()])
+                .collect()
         })
         .collect();
-    let mut runs = Vec::with_capacity(runners);
+    let per_runner = run_together_exactly_once(&project, &ids, &commands).await;
+    eprintln!(
+        "concurrency: {runners} runners (--all) over {size} workspaces x {VERSIONS} migrations: \
+         steps applied per runner {per_runner:?} (total {}), applied twice 0, missing 0",
+        per_runner.iter().sum::<usize>()
+    );
+}
+
+/// The same with each runner starting at a different place in the fleet
+/// (`-w` lists rotated by a quarter each): they run into each other's
+/// finished and in-flight workspaces all along the way, not only at the
+/// front.
+#[tokio::test]
+async fn runners_starting_at_different_workspaces_apply_each_migration_once() {
+    let runners = count("WSDB_CHAOS_RUNNERS", 4);
+    let size = count("WSDB_CHAOS_CONCURRENCY_FLEET", 20);
+    let (project, ids) = fleet_for_runners(size).await;
+    let commands: Vec<Vec<String>> = (0..runners)
+        .map(|i| {
+            let mut command: Vec<String> = ["migrate", "--format", "json"]
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            let start = i * size / runners;
+            for id in ids[start..].iter().chain(&ids[..start]) {
+                command.extend(["-w".to_owned(), id.clone()]);
+            }
+            command
+        })
+        .collect();
+    let per_runner = run_together_exactly_once(&project, &ids, &commands).await;
+    eprintln!(
+        "concurrency: {runners} runners (rotated -w lists) over {size} workspaces x {VERSIONS} \
+         migrations: steps applied per runner {per_runner:?} (total {}), applied twice 0, missing 0",
+        per_runner.iter().sum::<usize>()
+    );
+}
+
+/// Starts every command at once, waits for all, and checks that each
+/// exited 0, that every `(workspace, version)` was reported applied by
+/// exactly one of them, and that every workspace is consistent at the
+/// latest version. Returns the steps each runner applied.
+async fn run_together_exactly_once(
+    project: &Project,
+    ids: &[String],
+    commands: &[Vec<String>],
+) -> Vec<usize> {
+    let started: Vec<_> = commands
+        .iter()
+        .map(|command| {
+            let args: Vec<&str> = command.iter().map(String::as_str).collect();
+            project.wsdb(&args).start()
+        })
+        .collect();
+    let mut runs = Vec::with_capacity(started.len());
     for run in started {
         runs.push(run.finish().await);
     }
 
     // Steps reported by all runners together: (workspace, version) -> times.
     let mut steps: BTreeMap<(String, i64), usize> = BTreeMap::new();
-    let mut applied_by_runner = Vec::with_capacity(runners);
+    let mut per_runner = Vec::with_capacity(runs.len());
     for run in &runs {
         run.expect_code(0);
         let document = run.json();
@@ -64,29 +111,25 @@ async fn simultaneous_runners_apply_every_migration_exactly_once() {
                 applied += 1;
             }
         }
-        applied_by_runner.push(applied);
+        per_runner.push(applied);
     }
     let repeated: Vec<_> = steps.iter().filter(|(_, n)| **n != 1).collect();
     assert!(
         repeated.is_empty(),
         "steps reported more than once: {repeated:?}"
     );
-    let expected = size * usize::try_from(VERSIONS).expect("a small count");
+    let expected = ids.len() * usize::try_from(VERSIONS).expect("a small count");
     assert_eq!(
         steps.len(),
         expected,
         "every migration of every workspace is reported applied by one runner"
     );
 
-    let states = fleet::read_all(&project, &ids).await;
+    let states = fleet::read_all(project, ids).await;
     fleet::assert_consistent(&states, VERSIONS, "after the concurrent runners");
     let latest = i64::try_from(VERSIONS).expect("a small version");
     assert!(states.iter().all(|(_, s)| s.version() == latest));
-    eprintln!(
-        "concurrency: {runners} runners over {size} workspaces x {VERSIONS} migrations: \
-         steps applied per runner {applied_by_runner:?} (total {}), applied twice 0, missing 0",
-        applied_by_runner.iter().sum::<usize>()
-    );
+    per_runner
 }
 
 /// A fleet of `size` workspaces where waiting for another runner's lock is
