@@ -109,7 +109,7 @@ async fn kill_check_and_converge(
     wait_for_locks(project, ids).await;
     let states = fleet::read_all(project, ids).await;
     fleet::assert_consistent(&states, VERSIONS, &format!("trial {trial} after SIGKILL"));
-    let claimed = ledger_claims(project, last_run).await;
+    let claimed = ledger_claims(project, last_run, "applied").await;
     let overclaimed: Vec<String> = claimed
         .iter()
         .filter(|(id, version)| {
@@ -149,7 +149,7 @@ fn latest() -> i64 {
 }
 
 /// A moment between 5% and 95% of `span`.
-fn random_moment(span: Duration) -> Duration {
+pub(super) fn random_moment(span: Duration) -> Duration {
     let span_ms = u64::try_from(span.as_millis()).unwrap_or(u64::MAX).max(20);
     let low = span_ms / 20;
     let width = span_ms * 9 / 10;
@@ -158,7 +158,7 @@ fn random_moment(span: Duration) -> Duration {
 
 /// `migrate --all` to the end: exit 0, every workspace consistent at the
 /// latest version.
-async fn converge(project: &Project, ids: &[String]) {
+pub(super) async fn converge(project: &Project, ids: &[String]) {
     converge_with(project, ids, &["--all"]).await;
 }
 
@@ -195,7 +195,7 @@ async fn reset(project: &Project, ids: &[String]) {
 
 /// Waits until no session holds any workspace's `wsdb` lock: the server
 /// has dropped the killed run's sessions and rolled their work back.
-async fn wait_for_locks(project: &Project, ids: &[String]) {
+pub(super) async fn wait_for_locks(project: &Project, ids: &[String]) {
     for id in ids {
         let mut probe = LockProbe::connect(project.server_of(id), project.database(id)).await;
         probe.wait_until_free("wsdb").await;
@@ -203,7 +203,7 @@ async fn wait_for_locks(project: &Project, ids: &[String]) {
 }
 
 /// The highest run id in the ledger (0: none yet).
-async fn last_run_id(project: &Project) -> i64 {
+pub(super) async fn last_run_id(project: &Project) -> i64 {
     let rows = project
         .control_rows("SELECT COALESCE(max(id), 0)::text FROM wsdb.runs")
         .await;
@@ -219,13 +219,17 @@ async fn killed_run_id(project: &Project, after: i64) -> Option<i64> {
     (id > after).then_some(id)
 }
 
-/// `(workspace, version_after)` the ledger records as applied by runs
-/// after `after`.
-async fn ledger_claims(project: &Project, after: i64) -> Vec<(String, i64)> {
+/// `(workspace, version_after)` the ledger records with `status` (e.g.
+/// `applied`) by runs after `after`.
+pub(super) async fn ledger_claims(
+    project: &Project,
+    after: i64,
+    status: &str,
+) -> Vec<(String, i64)> {
     let rows = project
         .control_rows(&format!(
             "SELECT workspace_id, version_after::text FROM wsdb.run_workspaces \
-             WHERE run_id > {after} AND status = 'applied' AND version_after IS NOT NULL"
+             WHERE run_id > {after} AND status = '{status}' AND version_after IS NOT NULL"
         ))
         .await;
     rows.into_iter()

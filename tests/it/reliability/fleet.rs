@@ -6,6 +6,8 @@
 //! migration 1). So "applied exactly once" and "applied whole or not at
 //! all" are visible in every workspace: the tables of `v` exist iff its
 //! history row says applied, and `applied_log` holds `v` exactly once then.
+//! Its down script undoes it in three batches too, so a rollback cut short
+//! shows the same way.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -13,9 +15,10 @@ use std::time::Duration;
 
 use crate::support::project::Project;
 
-/// Writes migrations `1..=versions`. Every other one waits `pause` in its
-/// second batch (kept short: the whole set must stay cheap), so that a
-/// SIGKILL often lands inside an open migration transaction.
+/// Writes migrations `1..=versions` with their down scripts. Every other
+/// one waits `pause` in its second batch, up and down (kept short: the
+/// whole set must stay cheap), so that a SIGKILL often lands inside an open
+/// migration transaction.
 pub async fn write_migrations(project: &Project, versions: u64, pause: Duration) {
     for version in 1..=versions {
         let mut up = String::new();
@@ -27,7 +30,7 @@ pub async fn write_migrations(project: &Project, versions: u64, pause: Duration)
             "CREATE TABLE dbo.m{version}_a (id INT NOT NULL);\n\
              INSERT INTO dbo.applied_log (version) VALUES ({version});\nGO\n"
         );
-        if version % 2 == 0 && !pause.is_zero() {
+        if version.is_multiple_of(2) && !pause.is_zero() {
             let _ = writeln!(up, "WAITFOR DELAY '{}';", waitfor_delay(pause));
         }
         let _ = write!(
@@ -36,9 +39,28 @@ pub async fn write_migrations(project: &Project, versions: u64, pause: Duration)
              CREATE TABLE dbo.m{version}_c (id INT NOT NULL);\n\
              INSERT INTO dbo.m{version}_c (id) VALUES ({version});\n"
         );
-        project.write_migration(version, &format!("step_{version}"), &up, None);
+        let down = down_script(version, pause);
+        project.write_migration(version, &format!("step_{version}"), &up, Some(&down));
     }
     project.wsdb(&["hash"]).run().await.expect_code(0);
+}
+
+/// Undoes migration `version` in three batches, the reverse of its up.
+fn down_script(version: u64, pause: Duration) -> String {
+    let mut down = format!("DROP TABLE dbo.m{version}_c;\nGO\n");
+    if version.is_multiple_of(2) && !pause.is_zero() {
+        let _ = writeln!(down, "WAITFOR DELAY '{}';", waitfor_delay(pause));
+    }
+    let _ = write!(
+        down,
+        "DROP TABLE dbo.m{version}_b;\nGO\n\
+         DELETE FROM dbo.applied_log WHERE version = {version};\n\
+         DROP TABLE dbo.m{version}_a;\n"
+    );
+    if version == 1 {
+        down.push_str("DROP TABLE dbo.applied_log;\n");
+    }
+    down
 }
 
 /// `hh:mm:ss.mmm` for `WAITFOR DELAY` (under a minute).

@@ -3,6 +3,8 @@
 //!
 //! - `crash`: a `migrate --all` killed with SIGKILL at random moments never
 //!   leaves a workspace half-migrated, and a re-run converges;
+//! - `crash_rollback`: the same for `rollback --all`, whose down scripts
+//!   never leave a workspace half-reverted;
 //! - `cut_sweep`: a connection cut before any statement of a run never
 //!   does either;
 //! - `faults`: each fault the TDS test server injects fails only its
@@ -19,6 +21,7 @@
 
 mod concurrency;
 mod crash;
+mod crash_rollback;
 mod cut_sweep;
 mod faults;
 mod fleet;
