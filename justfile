@@ -47,6 +47,6 @@ generate:
 bench:
     scripts/bench
 
-# Long reliability runs: crash trials, faults, concurrent runners, fuzzing
-chaos:
-    scripts/chaos
+# Long reliability runs: crash trials, faults, concurrent runners, fuzzing (`--no-fuzz` to skip it)
+chaos *ARGS:
+    scripts/chaos {{ARGS}}

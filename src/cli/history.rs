@@ -15,6 +15,7 @@ use crate::control::local_identity;
 use crate::exit::ExitCode;
 use crate::migrate::AppliedMigration;
 use crate::migrate::execute::{self, ExecOptions, Operation, Outcome};
+use crate::report::printable::printable;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -109,11 +110,11 @@ fn history_table(rows: &[AppliedMigration]) -> Table {
     for row in rows {
         table.add_row(vec![
             row.version.to_string(),
-            row.name.clone(),
+            printable(&row.name).into_owned(),
             row.applied_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             crate::report::table::duration(row.duration_ms),
-            row.applied_by.clone(),
-            row.wsdb_version.clone(),
+            printable(&row.applied_by).into_owned(),
+            printable(&row.wsdb_version).into_owned(),
             if row.success {
                 "yes".to_owned()
             } else {

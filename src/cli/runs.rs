@@ -11,6 +11,7 @@ use super::{Format, GlobalArgs, UsageError};
 use crate::config::RunOverrides;
 use crate::control::{RunDetail, RunId, RunSummary};
 use crate::exit::ExitCode;
+use crate::report::printable::printable;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -65,9 +66,9 @@ async fn list(global: &GlobalArgs, online: &Online, limit: u32) -> anyhow::Resul
                 table.add_row(vec![
                     run.id.to_string(),
                     run.command.clone(),
-                    run.env.clone(),
+                    printable(&run.env).into_owned(),
                     run.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    run.started_by.clone(),
+                    printable(&run.started_by).into_owned(),
                     outcome(run),
                     run.total().to_string(),
                     failed(run).to_string(),
@@ -98,9 +99,9 @@ fn render_detail(detail: &RunDetail) -> String {
     let mut out = format!(
         "run {} · wsdb {} · env {} · by {} · started {} · {}\n",
         run.id,
-        run.args.join(" "),
-        run.env,
-        run.started_by,
+        printable(&run.args.join(" ")),
+        printable(&run.env),
+        printable(&run.started_by),
         run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
         outcome(run)
     );
@@ -119,7 +120,7 @@ fn render_detail(detail: &RunDetail) -> String {
             (before, after) => format!("{} → {}", opt(before), opt(after)),
         };
         table.add_row(vec![
-            w.workspace_id.to_string(),
+            printable(&w.workspace_id.to_string()).into_owned(),
             w.status.as_str().replace('_', " "),
             version,
             w.applied_versions
@@ -127,11 +128,11 @@ fn render_detail(detail: &RunDetail) -> String {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(","),
-            w.runner_id.clone().unwrap_or_default(),
+            printable(w.runner_id.as_deref().unwrap_or_default()).into_owned(),
             w.duration_ms
                 .map(crate::report::table::duration)
                 .unwrap_or_default(),
-            w.error.clone().unwrap_or_default(),
+            printable(w.error.as_deref().unwrap_or_default()).into_owned(),
         ]);
     }
     out.push_str(&format!("{table}\n"));

@@ -12,6 +12,7 @@ use super::{Format, GlobalArgs};
 use crate::config::RunOverrides;
 use crate::exit::ExitCode;
 use crate::report::RejectedLine;
+use crate::report::printable::printable;
 use crate::workspace::{Location, Workspace};
 
 #[derive(Debug, Args)]
@@ -94,11 +95,11 @@ fn render(document: &Document) -> String {
     table.set_header(["workspace", "group", "database", "user", "encrypt"]);
     for w in &document.workspaces {
         table.add_row(vec![
-            w.id.clone(),
-            w.group.clone().unwrap_or_default(),
-            w.location.clone(),
-            w.user.clone().unwrap_or_default(),
-            w.encrypt.unwrap_or_default().to_owned(),
+            printable(&w.id),
+            printable(w.group.as_deref().unwrap_or_default()),
+            printable(&w.location),
+            printable(w.user.as_deref().unwrap_or_default()),
+            w.encrypt.unwrap_or_default().into(),
         ]);
     }
     let mut out = format!("{table}\n");
@@ -106,8 +107,8 @@ fn render(document: &Document) -> String {
         out.push_str(&format!(
             "rejected row {} ({}): {}\n",
             r.row,
-            r.workspace.as_deref().unwrap_or("no id"),
-            r.problem
+            printable(r.workspace.as_deref().unwrap_or("no id")),
+            printable(&r.problem)
         ));
     }
     out.push_str(&format!(

@@ -8,6 +8,7 @@ pub mod event;
 pub mod json;
 pub mod logging;
 pub mod mode;
+pub mod printable;
 pub mod reporter;
 pub mod summary;
 pub mod table;

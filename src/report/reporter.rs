@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use super::event::{Event, WorkspaceLine};
 use super::mode::OutputMode;
+use super::printable::printable;
 use crate::cli::Format;
 
 /// At most this many per-workspace lines under the fleet bar; the rest are
@@ -119,7 +120,7 @@ impl Bars {
                         ProgressStyle::with_template("  {spinner} {prefix:.bold} {msg}")
                             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                     );
-                    line.set_prefix(workspace.clone());
+                    line.set_prefix(printable(workspace).into_owned());
                     line.set_message("connecting");
                     line.enable_steady_tick(Duration::from_millis(120));
                     self.active.insert(workspace.clone(), line);

@@ -7,6 +7,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
 
 use super::event::{Status, WorkspaceLine};
+use super::printable::printable;
 use super::summary::RunReport;
 
 /// Which columns a command's summary shows.
@@ -28,8 +29,10 @@ pub fn render(report: &RunReport, layout: Layout, color: bool) -> String {
     for rejected in &report.rejected_rows {
         let id = rejected.workspace.as_deref().unwrap_or("(no id)");
         out.push_str(&format!(
-            "rejected row {} ({id}): {}\n",
-            rejected.row, rejected.problem
+            "rejected row {} ({}): {}\n",
+            rejected.row,
+            printable(id),
+            printable(&rejected.problem)
         ));
     }
     if layout == Layout::State && !report.versions.is_empty() {
@@ -70,20 +73,20 @@ fn summary_table(lines: &[WorkspaceLine], layout: Layout, color: bool) -> Table 
         let status = status_cell(line.status, color);
         let row = match layout {
             Layout::Change => vec![
-                Cell::new(&line.workspace),
+                Cell::new(printable(&line.workspace)),
                 status,
                 Cell::new(version_change(line)),
                 Cell::new(steps(line)),
                 Cell::new(duration(line.duration_ms)),
-                Cell::new(note(line)),
+                Cell::new(printable(&note(line))),
             ],
             Layout::State => vec![
-                Cell::new(&line.workspace),
+                Cell::new(printable(&line.workspace)),
                 status,
                 Cell::new(version(line.version_after)),
                 Cell::new(version(line.latest)),
                 Cell::new(pending_count(line)),
-                Cell::new(note(line)),
+                Cell::new(printable(&note(line))),
             ],
         };
         table.add_row(row);

@@ -6,6 +6,7 @@ mod engine;
 mod fleet;
 mod generated;
 mod pool;
+mod reliability;
 mod runners;
 mod support;
 mod workspace;

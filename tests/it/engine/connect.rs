@@ -189,6 +189,32 @@ async fn tls_is_checked_against_the_ca_file_unless_told_to_trust_any_certificate
 }
 
 #[tokio::test]
+async fn a_ca_file_of_another_server_is_not_trusted() {
+    let fx = Fixture::on(
+        WorkspaceServer::start_test_server(TlsMode::Required).await,
+        "tls",
+    )
+    .await;
+    let other = WorkspaceServer::start_test_server(TlsMode::Required).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("other-ca.pem");
+    let pem = other.test_server().unwrap().ca_certificate_pem().unwrap();
+    std::fs::write(&ca_file, pem).unwrap();
+    let settings = MssqlSettings {
+        encrypt: Encrypt::Required,
+        ca_file: Some(ca_file),
+        ..fx.server.mssql_settings()
+    };
+    match connect_with(&fx, settings).await {
+        Err(error @ EngineError::Tls { .. }) => {
+            assert!(error.to_string().contains("certificate"), "{error}");
+            assert!(!error.is_transient());
+        }
+        other => panic!("another server's CA must be refused: {:?}", other.err()),
+    }
+}
+
+#[tokio::test]
 async fn an_azure_style_login_redirect_is_followed() {
     let gateway = WorkspaceServer::start_test_server(TlsMode::Off).await;
     let fx = Fixture::on(

@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 pub mod applock;
 pub mod json_schema;
+pub mod ledger_canary;
 pub mod postgres;
 pub mod workspace_server;
 // Shared by many test modules; a helper unused by today's tests is not dead.

@@ -4,14 +4,18 @@
 //!
 //! The database is dropped when the [`TestDb`] is dropped, unless the test
 //! is panicking: a failed test leaves its database behind as evidence, and
-//! says which one on stderr. Not here: anything wsdb-specific beyond handing
-//! out a connected [`ControlDb`].
+//! says which one on stderr. Before that, the ledger wsdb wrote there is
+//! checked for the secret canary ([`super::ledger_canary`]): a leak fails
+//! the test and keeps the database. Not here: anything wsdb-specific beyond
+//! handing out a connected [`ControlDb`].
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
 use wsdb::config::Secret;
 use wsdb::control::{ControlDb, ControlOptions};
+
+use super::ledger_canary;
 
 const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -81,24 +85,40 @@ impl Drop for TestDb {
             eprintln!("test failed: kept database `{}` for inspection", self.name);
             return;
         }
+        let url = self.url.to_string();
         let admin_url = self.admin_url.to_string();
         let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
         // Drop runs inside the test's runtime, which cannot be blocked on;
         // a short-lived thread with its own runtime does the cleanup.
-        let dropped = std::thread::spawn(move || {
+        type Failure = Box<dyn std::error::Error + Send + Sync>;
+        let dropped = std::thread::spawn(move || -> Result<Vec<(String, i64)>, Failure> {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(async {
+            let leaks = runtime.block_on(async {
+                let mut db = PgConnection::connect(&url).await?;
+                let leaks =
+                    ledger_canary::tables_holding(&mut db, &ledger_canary::suite_secrets()).await?;
+                db.close().await?;
+                if !leaks.is_empty() {
+                    return Ok(leaks);
+                }
                 let mut admin = PgConnection::connect(&admin_url).await?;
                 admin.execute(AssertSqlSafe(statement)).await?;
-                admin.close().await
+                admin.close().await?;
+                Ok::<_, sqlx::Error>(leaks)
             })?;
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            Ok(leaks)
         })
         .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop test database `{}`", self.name);
+        match dropped {
+            Ok(Ok(leaks)) if leaks.is_empty() => {}
+            Ok(Ok(leaks)) => panic!(
+                "a test password is in the ledger of `{}` (table, rows): {leaks:?}; \
+                 the database is kept for inspection",
+                self.name
+            ),
+            _ => eprintln!("could not drop test database `{}`", self.name),
         }
     }
 }

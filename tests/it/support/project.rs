@@ -32,6 +32,8 @@ pub struct Project {
     pub server: Arc<WorkspaceServer>,
     /// `(section, key, TOML value)` written into `[env.test.<section>]`.
     settings: Vec<(String, String, String)>,
+    /// The env's `workspaces` query ([`WORKSPACES_QUERY`] unless changed).
+    workspaces_query: String,
     workspaces: Vec<(String, String)>,
     /// Workspaces registered on a server other than `server`
     /// ([`Project::add_workspace_on`]), by id.
@@ -67,6 +69,7 @@ impl Project {
             control,
             server,
             settings: Vec::new(),
+            workspaces_query: WORKSPACES_QUERY.to_owned(),
             workspaces: Vec::new(),
             elsewhere: Vec::new(),
         };
@@ -96,6 +99,13 @@ impl Project {
             .retain(|(s, k, _)| !(s == section && k == key));
         self.settings
             .push((section.to_owned(), key.to_owned(), value.to_owned()));
+        self.write_config();
+    }
+
+    /// Replaces the env's `workspaces` query (e.g. to return more columns
+    /// of a `workspaces` table the test extended) and rewrites wsdb.toml.
+    pub fn set_workspaces_query(&mut self, query: &str) {
+        query.clone_into(&mut self.workspaces_query);
         self.write_config();
     }
 
@@ -145,7 +155,8 @@ impl Project {
             entries.push((key.clone(), value.clone()));
         }
         let mut toml = format!(
-            "default_env = \"test\"\nmigrations = \"migrations\"\n\n[env.test]\ncontrol_url = \"${{WSDB_TEST_CONTROL_URL}}\"\nworkspaces = '''{WORKSPACES_QUERY}'''\n"
+            "default_env = \"test\"\nmigrations = \"migrations\"\n\n[env.test]\ncontrol_url = \"${{WSDB_TEST_CONTROL_URL}}\"\nworkspaces = '''{}'''\n",
+            self.workspaces_query
         );
         for (section, entries) in sections {
             let _ = writeln!(toml, "\n[env.test.{section}]");
@@ -174,7 +185,13 @@ impl Project {
     /// Registers workspace `id` on a database that does not exist yet (for
     /// `provision`); dropped with the others on a real server if created.
     pub async fn add_missing_workspace(&mut self, id: &str) -> String {
-        let database = self.server.unused_database_name("prov");
+        self.add_missing_workspace_named(id, "prov").await
+    }
+
+    /// Like [`add_missing_workspace`](Self::add_missing_workspace), with a
+    /// database name that starts with `prefix` (any text: hostile names).
+    pub async fn add_missing_workspace_named(&mut self, id: &str, prefix: &str) -> String {
+        let database = self.server.unused_database_name(prefix);
         self.insert_row(
             Some(id),
             Some(&self.server.host()),

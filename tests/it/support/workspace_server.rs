@@ -320,7 +320,7 @@ fn unique_name(prefix: &str) -> String {
 }
 
 /// `%XX` escapes of a URL's user and password.
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
