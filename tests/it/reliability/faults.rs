@@ -1,7 +1,8 @@
 //! Faults: each fault kind of the TDS test server injected into 10% of a
 //! fleet (`WSDB_CHAOS_FAULT_FLEET` workspaces, default 30; `just chaos`:
 //! 100), one `migrate --all` per kind. The faulted workspaces are reported
-//! failed with a cause that names the fault, the others are applied, the
+//! `unreachable` or `failed` (as fits the fault) with a cause that names
+//! it, nothing of them is half-applied, the others are applied, the
 //! exit code is 1, and no workspace waits past a bound derived from the
 //! configured timeouts and retries (a watchdog against hangs, not a speed
 //! target). Only the test server injects faults: on a real SQL Server these
@@ -36,7 +37,8 @@ enum Fault {
 }
 
 impl Fault {
-    /// Arms the fault for every connection to `database`, for the whole run.
+    /// Arms the fault for `database`: the cut fires once, the others hold
+    /// for the whole run.
     fn inject(self, server: &Server, database: &str) {
         let faults = server.faults();
         let scope = Scope::database(database);

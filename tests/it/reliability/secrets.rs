@@ -4,8 +4,9 @@
 //! it, or a control URL holding it is wrong. stdout and stderr (where `-vv`
 //! and `RUST_LOG=trace` logs go) are checked by the project's runner for
 //! every command; this file adds the runs that handle the password in odd
-//! places, at both verbosities, and then reads every row of every table of
-//! wsdb's schema in the control database.
+//! places, at `-vv`, `-vvv` and `RUST_LOG=trace`, and then reads every row
+//! of every table of wsdb's schema in the control database (which
+//! `support::ledger_canary` also does for every test's control database).
 
 use sqlx::Executor;
 
@@ -69,37 +70,22 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
             &["runs"],
             &["check"],
         ] {
-            let mut argv: Vec<&str> = args.to_vec();
-            argv.extend_from_slice(command);
-            let mut wsdb = project.wsdb(&argv);
-            if let Some(filter) = rust_log {
-                wsdb = wsdb.env("RUST_LOG", filter);
-            }
-            let run = wsdb.run().await;
+            let run = run_verbosely(&project, args, rust_log, command, None).await;
             runs += 1;
             assert!(run.code == 0 || run.code == 1, "{run}");
             logged[verbosity] |= has_logs(&run);
         }
     }
 
-    // A control URL that holds the canary: accepted by the local server
-    // (which does not check passwords), refused on a closed port, and
-    // malformed. Every command must keep it to itself.
-    // The canary, and a password whose characters a URL must escape: no
-    // output may hold either, raw or escaped.
+    // Control URLs that hold the canary, or a password whose characters a
+    // URL must escape: no output may hold either, raw or escaped.
     for password in [canary.as_str(), URL_SPECIAL_PASSWORD] {
         let forms = [password.to_owned(), userinfo_escaped(password)];
         for (control_url, codes) in control_urls(&project, password) {
             for (verbosity, (args, rust_log)) in VERBOSITIES.into_iter().enumerate() {
-                let mut argv: Vec<&str> = args.to_vec();
-                argv.extend_from_slice(&["migrate", "--all"]);
-                let mut wsdb = project
-                    .wsdb(&argv)
-                    .env("WSDB_TEST_CONTROL_URL", &control_url);
-                if let Some(filter) = rust_log {
-                    wsdb = wsdb.env("RUST_LOG", filter);
-                }
-                let run = wsdb.run().await;
+                let command = ["migrate", "--all"];
+                let run =
+                    run_verbosely(&project, args, rust_log, &command, Some(&control_url)).await;
                 runs += 1;
                 assert!(codes.contains(&run.code), "expected {codes:?}:\n{run}");
                 for form in &forms {
@@ -145,6 +131,27 @@ async fn the_canary_password_reaches_no_ledger_row_and_no_log() {
     eprintln!(
         "secrets: {runs} runs at -vv, -vvv and RUST_LOG=trace, {tables} ledger tables, {rows} rows read, canary found 0 times"
     );
+}
+
+/// `wsdb <args> <command>` with `RUST_LOG=<rust_log>` (if any) and the
+/// control URL replaced (if any); the runner checks the output for secrets.
+async fn run_verbosely(
+    project: &Project,
+    args: &[&str],
+    rust_log: Option<&str>,
+    command: &[&str],
+    control_url: Option<&str>,
+) -> Run {
+    let mut argv: Vec<&str> = args.to_vec();
+    argv.extend_from_slice(command);
+    let mut wsdb = project.wsdb(&argv);
+    if let Some(filter) = rust_log {
+        wsdb = wsdb.env("RUST_LOG", filter);
+    }
+    if let Some(url) = control_url {
+        wsdb = wsdb.env("WSDB_TEST_CONTROL_URL", url);
+    }
+    wsdb.run().await
 }
 
 /// A password with characters URLs escape in their user-info part.
