@@ -34,6 +34,15 @@ pub struct Measured {
 impl Wsdb {
     /// Runs `wsdb args...` in the project and fails unless it exits 0.
     pub async fn run(&self, args: &[&str]) -> Result<Measured, String> {
+        self.run_with(args, &[]).await
+    }
+
+    /// [`Wsdb::run`] with some of the project's variables overridden.
+    pub async fn run_with(
+        &self,
+        args: &[&str],
+        overrides: &[(String, String)],
+    ) -> Result<Measured, String> {
         let stderr_path = self.project.join("wsdb-stderr.log");
         let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
         let mut command = Command::new(&self.binary);
@@ -42,7 +51,7 @@ impl Wsdb {
             .current_dir(&self.project)
             .env_remove("RUST_LOG")
             .env("NO_COLOR", "1")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .envs(self.env.iter().chain(overrides).map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr);
@@ -77,10 +86,15 @@ impl Wsdb {
     }
 
     /// `runs` runs of the same command, in order.
-    pub async fn repeat(&self, args: &[&str], runs: usize) -> Result<Vec<Measured>, String> {
+    pub async fn repeat(
+        &self,
+        args: &[&str],
+        overrides: &[(String, String)],
+        runs: usize,
+    ) -> Result<Vec<Measured>, String> {
         let mut measured = Vec::with_capacity(runs);
         for _ in 0..runs {
-            measured.push(self.run(args).await?);
+            measured.push(self.run_with(args, overrides).await?);
         }
         Ok(measured)
     }

@@ -42,6 +42,22 @@ impl ControlDb {
         self.url.as_str()
     }
 
+    /// The same URL with `sslmode=disable`: for the figure that leaves out
+    /// the TLS handshake to the control database.
+    pub fn url_without_tls(&self) -> String {
+        let mut url = self.url.clone();
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(key, _)| key != "sslmode")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .append_pair("sslmode", "disable");
+        url.to_string()
+    }
+
     /// Registers `total` workspaces `ws_00001`... on `host:port`, database
     /// named like the id; only the first `active` are selected by the query.
     pub async fn register(

@@ -20,6 +20,8 @@ use crate::control::{ControlDb, WORKSPACES_QUERY};
 use crate::knobs::Knobs;
 use crate::migrations::{self, Migration};
 
+/// The variable wsdb.toml's `control_url` comes from.
+pub const CONTROL_URL_VAR: &str = "WSDB_BENCH_CONTROL_URL";
 const USER: &str = "wsdb";
 const PASSWORD: &str = "bench";
 const HOST: &str = "127.0.0.1";
@@ -92,7 +94,7 @@ impl Fixture {
             binary: PathBuf::from(env!("CARGO_BIN_EXE_wsdb")),
             project: project.path().to_owned(),
             env: vec![
-                ("WSDB_BENCH_CONTROL_URL".into(), control.url().to_owned()),
+                (CONTROL_URL_VAR.into(), control.url().to_owned()),
                 ("WSDB_BENCH_MSSQL_PASSWORD".into(), PASSWORD.into()),
             ],
         };

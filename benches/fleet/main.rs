@@ -134,18 +134,33 @@ async fn status(fixture: &Fixture, knobs: &Knobs, table: &mut Table) -> Result<(
 }
 
 /// 3: one workspace, end to end as a process (config, control query,
-/// connect, history read, output); one unmeasured warm-up run first.
+/// connect, history read, output); one unmeasured warm-up run first. Also
+/// without TLS to the control database, whose handshake dominates (see
+/// docs/performance.md), as context.
 async fn single_status(fixture: &Fixture, knobs: &Knobs, table: &mut Table) -> Result<(), String> {
     let workspace = "ws_00001";
     let args = ["status", "-w", workspace];
+    let runs = knobs.single_runs;
     fixture.wsdb.run(&args).await?;
-    let runs = fixture.wsdb.repeat(&args, knobs.single_runs).await?;
-    let measured = summarize(&runs);
+    let measured = summarize(&fixture.wsdb.repeat(&args, &[], runs).await?);
     progress("wsdb status -w (median)", measured.wall);
+    let plain = [(
+        fixture::CONTROL_URL_VAR.to_owned(),
+        fixture.control.url_without_tls(),
+    )];
+    let without_tls = summarize(&fixture.wsdb.repeat(&args, &plain, runs).await?);
+    progress(
+        "wsdb status -w, control without TLS (median)",
+        without_tls.wall,
+    );
     table.time(
-        format!("status -w {workspace} (median of {})", knobs.single_runs),
+        format!("status -w {workspace} (median of {runs})"),
         measured.wall,
         SINGLE_STATUS,
+    );
+    table.info(
+        "  same, control database without TLS",
+        duration(without_tls.wall),
     );
     Ok(())
 }

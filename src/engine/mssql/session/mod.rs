@@ -248,16 +248,24 @@ impl Session for MssqlSession {
     }
 
     async fn read_history(&mut self) -> EngineResult<Option<Vec<AppliedMigration>>> {
-        let exists = self.last_row(sql::HISTORY_EXISTS, &[]).await?;
-        if rows::integer(&exists, "id")?.is_none() {
-            return Ok(None);
-        }
         let timeout = self.statement_timeout;
         let results = self
             .results(sql::READ_HISTORY, &[], timeout, Phase::Statement)
             .await?;
+        let exists =
+            results
+                .first()
+                .and_then(|set| set.first())
+                .ok_or_else(|| EngineError::Protocol {
+                    message: "expected a row from the history read".to_owned(),
+                })?;
+        if rows::integer(exists, "id")?.is_none() {
+            return Ok(None);
+        }
+        // The rows, if any, are in the second result set.
         results
             .iter()
+            .skip(1)
             .flatten()
             .map(rows::history_row)
             .collect::<EngineResult<Vec<_>>>()
