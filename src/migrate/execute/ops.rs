@@ -24,7 +24,7 @@ impl<S: Session, F: FnMut(ExecEvent) + Send> Runner<'_, S, F> {
         let (lock, rows) = match self.session.status_snapshot().await {
             Ok(snapshot) => snapshot,
             Err(source) => {
-                return ExecuteError::bookkeeping(Action::ReadHistory, None)(source).into();
+                return ExecuteError::bookkeeping(Action::ReadStatus, None)(source).into();
             }
         };
         self.remember(rows.as_deref());
