@@ -32,7 +32,7 @@ pub use workspaces::{RejectedRow, RowProblem, WorkspaceRows};
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
@@ -83,6 +83,12 @@ pub struct ControlDb {
     /// Set once the schema is known to be current in this process, so the
     /// check costs one round trip per process, not per ledger write.
     schema_ready: Arc<OnceCell<()>>,
+    /// The connection [`ControlDb::connect`] opened to check the URL, kept
+    /// for the first `workspaces` query instead of being closed, so a short
+    /// command (`status -w X`) opens one control connection, not two. Each
+    /// connection costs a TLS handshake, which sqlx 0.9.0 stalls twice on
+    /// delayed ACKs (~45 ms each: it no longer sets TCP_NODELAY, sqlx#4335).
+    spare: Arc<Mutex<Option<PgConnection>>>,
 }
 
 impl ControlDb {
@@ -95,9 +101,12 @@ impl ControlDb {
         options: &ControlOptions,
     ) -> Result<ControlDb, ControlError> {
         let db = ControlDb::lazy(url, options)?;
-        let probe = db.open_connection(options.connect_timeout).await?;
-        // Closing is courtesy; a failure here changes nothing for the caller.
-        let _ = probe.close().await;
+        let mut probe = db.open_connection(options.connect_timeout).await?;
+        // The pool's connections get this in `after_connect`.
+        set_statement_timeout(&mut probe, statement_timeout_millis(options))
+            .await
+            .map_err(|e| db.fail("set statement_timeout", e))?;
+        *db.spare.lock().unwrap_or_else(PoisonError::into_inner) = Some(probe);
         Ok(db)
     }
 
@@ -105,24 +114,16 @@ impl ControlDb {
     fn lazy(url: &Secret<String>, options: &ControlOptions) -> Result<ControlDb, ControlError> {
         let redactor = Redactor::for_url(url.expose());
         let connect_options = connect_options(url.expose(), &redactor)?;
-        let statement_timeout = options.statement_timeout.as_millis().max(1).to_string();
+        let statement_timeout = statement_timeout_millis(options);
         let db = ControlDb {
             pool: PgPoolOptions::new()
                 .max_connections(options.max_connections.max(1))
                 .min_connections(0)
                 .acquire_timeout(options.acquire_timeout)
                 .idle_timeout(Duration::from_secs(60))
-                // A session `SET` rather than the `options` startup parameter,
-                // which PgBouncer refuses unless configured to ignore it.
                 .after_connect(move |connection, _| {
                     let millis = statement_timeout.clone();
-                    Box::pin(async move {
-                        sqlx::query("SELECT set_config('statement_timeout', $1, false)")
-                            .bind(millis)
-                            .execute(connection)
-                            .await
-                            .map(|_| ())
-                    })
+                    Box::pin(set_statement_timeout(connection, millis))
                 })
                 .connect_lazy_with(connect_options.clone()),
             host: endpoint_host(&connect_options),
@@ -130,13 +131,27 @@ impl ControlDb {
             connect_options,
             redactor,
             schema_ready: Arc::new(OnceCell::new()),
+            spare: Arc::new(Mutex::new(None)),
         };
         Ok(db)
     }
 
-    /// Closes the pool, waiting for borrowed connections to come back.
+    /// Closes the pool, waiting for borrowed connections to come back, and
+    /// the spare connection if nothing used it.
     pub async fn close(&self) {
+        if let Some(spare) = self.take_spare() {
+            // Closing is courtesy; a failure here changes nothing.
+            let _ = spare.close().await;
+        }
         self.pool.close().await;
+    }
+
+    /// The connection `connect` opened, once (see the `spare` field).
+    pub(crate) fn take_spare(&self) -> Option<PgConnection> {
+        self.spare
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     pub(crate) fn pool(&self) -> &PgPool {
@@ -194,6 +209,23 @@ impl fmt::Debug for ControlDb {
             .field("port", &self.port)
             .finish_non_exhaustive()
     }
+}
+
+fn statement_timeout_millis(options: &ControlOptions) -> String {
+    options.statement_timeout.as_millis().max(1).to_string()
+}
+
+/// A session `SET` rather than the `options` startup parameter, which
+/// PgBouncer refuses unless configured to ignore it.
+async fn set_statement_timeout(
+    connection: &mut PgConnection,
+    millis: String,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('statement_timeout', $1, false)")
+        .bind(millis)
+        .execute(connection)
+        .await
+        .map(|_| ())
 }
 
 fn connect_options(url: &str, redactor: &Redactor) -> Result<PgConnectOptions, ControlError> {

@@ -245,6 +245,18 @@ pub trait Session: Send + 'static {
     /// Whether another session holds the lock, without taking it.
     fn lock_state(&mut self) -> impl Future<Output = EngineResult<LockState>> + Send;
 
+    /// What `status` reads: [`lock_state`](Session::lock_state) and
+    /// [`read_history`](Session::read_history). An engine may answer both in
+    /// one round trip (SQL Server does): a fleet status is mostly round trips.
+    fn status_snapshot(
+        &mut self,
+    ) -> impl Future<Output = EngineResult<(LockState, Option<Vec<AppliedMigration>>)>> + Send {
+        async move {
+            let lock = self.lock_state().await?;
+            Ok((lock, self.read_history().await?))
+        }
+    }
+
     /// `SET XACT_ABORT ON; BEGIN TRANSACTION`.
     fn begin(&mut self) -> impl Future<Output = EngineResult<()>> + Send;
 

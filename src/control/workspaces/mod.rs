@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, Column, Executor, Row, SqlSafeStr, Statement};
+use sqlx::{AssertSqlSafe, Column, Connection, Executor, Row, SqlSafeStr, Statement};
 
 use super::{ControlDb, ControlError};
 use crate::workspace::Workspace;
@@ -51,11 +51,14 @@ impl ControlDb {
     /// only when the query itself cannot run or lacks a required column;
     /// per-row problems are in [`WorkspaceRows::rejected`].
     pub async fn fetch_workspaces(&self, query: &str) -> Result<WorkspaceRows, ControlError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN READ ONLY")
-            .await
-            .map_err(|e| self.fail("begin read only", e))?;
+        // The connection `connect` opened when there is one: commands that
+        // need nothing else from the control database then open no other.
+        let mut spare = self.take_spare();
+        let mut tx = match spare.as_mut() {
+            Some(connection) => connection.begin_with("BEGIN READ ONLY").await,
+            None => self.pool().begin_with("BEGIN READ ONLY").await,
+        }
+        .map_err(|e| self.fail("begin read only", e))?;
         // The text is the user's own query from wsdb.toml, run as written;
         // wsdb adds nothing to it, and the transaction is read-only.
         let statement = (&mut *tx)
@@ -77,6 +80,9 @@ impl ControlDb {
         // Nothing was written; ending the transaction just frees the
         // connection. A failure here does not change the result.
         let _ = tx.rollback().await;
+        if let Some(connection) = spare {
+            let _ = connection.close().await;
+        }
         Ok(mapper.finish())
     }
 

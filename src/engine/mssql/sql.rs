@@ -33,16 +33,38 @@ pub const PERMISSIONS: &str = "SELECT HAS_PERMS_BY_NAME(DB_NAME(), 'DATABASE', '
                                AS can_create, HAS_PERMS_BY_NAME(DB_NAME(), 'DATABASE', 'ALTER') \
                                AS can_alter";
 
-pub const HISTORY_EXISTS: &str = "SELECT OBJECT_ID(N'dbo.wsdb_history', N'U') AS id";
-
 pub const CREATE_HISTORY: &str = "IF OBJECT_ID(N'dbo.wsdb_history', N'U') IS NULL \
      CREATE TABLE dbo.wsdb_history (version BIGINT NOT NULL PRIMARY KEY, \
      name NVARCHAR(400) NOT NULL, checksum CHAR(64) NOT NULL, applied_at DATETIME2 NOT NULL, \
      duration_ms BIGINT NOT NULL, applied_by NVARCHAR(256) NOT NULL, \
      wsdb_version NVARCHAR(64) NOT NULL, success BIT NOT NULL)";
 
-pub const READ_HISTORY: &str = "SELECT version, name, checksum, applied_at, duration_ms, \
-     applied_by, wsdb_version, success FROM dbo.wsdb_history ORDER BY version";
+/// The tail of both history reads: the rows, only when the table exists.
+/// The table is named only inside the `IF`, so a batch ending with this
+/// also compiles and runs in a database without it (deferred name
+/// resolution).
+macro_rules! history_rows_if_exists {
+    () => {
+        "IF OBJECT_ID(N'dbo.wsdb_history', N'U') IS NOT NULL \
+         SELECT version, name, checksum, applied_at, duration_ms, applied_by, wsdb_version, \
+         success FROM dbo.wsdb_history ORDER BY version;"
+    };
+}
+
+/// Whether the history table exists (`id`, NULL when not) and, only when it
+/// does, its rows: one round trip, not two.
+pub const READ_HISTORY: &str = concat!(
+    "SELECT OBJECT_ID(N'dbo.wsdb_history', N'U') AS id; ",
+    history_rows_if_exists!()
+);
+
+/// @P1 resource. What `status` reads, in one round trip: whether the lock
+/// is free (as [`TEST_APPLOCK`]) and the history (as [`READ_HISTORY`]).
+pub const STATUS: &str = concat!(
+    "SELECT APPLOCK_TEST('public', @P1, 'Exclusive', 'Session') AS free, \
+     OBJECT_ID(N'dbo.wsdb_history', N'U') AS id; ",
+    history_rows_if_exists!()
+);
 
 /// @P1 version, @P2 name, @P3 checksum, @P4 duration_ms, @P5 applied_by,
 /// @P6 wsdb_version, @P7 success. `applied_at` is the server's clock.

@@ -21,7 +21,8 @@ use crate::migrate::validate::ValidationProblem;
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     AcquireLock,
-    ReadLockState,
+    /// `status`: the lock state and the history, read together.
+    ReadStatus,
     CreateHistoryTable,
     ReadHistory,
     Begin,
@@ -37,7 +38,7 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Action::AcquireLock => "taking the `wsdb` lock",
-            Action::ReadLockState => "reading the `wsdb` lock state",
+            Action::ReadStatus => "reading the `wsdb` lock state and `dbo.wsdb_history`",
             Action::CreateHistoryTable => "creating `dbo.wsdb_history`",
             Action::ReadHistory => "reading `dbo.wsdb_history`",
             Action::Begin => "beginning a transaction",

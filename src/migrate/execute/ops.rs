@@ -20,19 +20,19 @@ use crate::migrate::{AppliedMigration, MigrationSet, Version};
 
 impl<S: Session, F: FnMut(ExecEvent) + Send> Runner<'_, S, F> {
     pub(super) async fn status(&mut self, set: &MigrationSet) -> Outcome {
-        let lock = match self.session.lock_state().await {
-            Ok(state) => LockStatus::from(state),
+        // Lock state and history in one call: one round trip on SQL Server.
+        let (lock, rows) = match self.session.status_snapshot().await {
+            Ok(snapshot) => snapshot,
             Err(source) => {
-                return ExecuteError::bookkeeping(Action::ReadLockState, None)(source).into();
+                return ExecuteError::bookkeeping(Action::ReadStatus, None)(source).into();
             }
         };
-        match self.read_status(set).await {
-            Ok(mut report) => {
-                report.lock = Some(lock);
-                Outcome::Status(report)
-            }
-            Err(error) => error.into(),
-        }
+        self.remember(rows.as_deref());
+        Outcome::Status(StatusReport {
+            history_table: rows.is_some(),
+            validation: validate(set, rows.as_deref().unwrap_or_default()),
+            lock: Some(LockStatus::from(lock)),
+        })
     }
 
     pub(super) async fn verify(&mut self, set: &MigrationSet) -> Outcome {

@@ -156,9 +156,15 @@ impl<'a, S: Session, F: FnMut(ExecEvent) + Send> Runner<'a, S, F> {
             .read_history()
             .await
             .map_err(ExecuteError::bookkeeping(Action::ReadHistory, None))?;
+        self.remember(rows.as_deref());
+        Ok(rows)
+    }
+
+    /// Remembers what `rows` (a history just read) say is applied.
+    pub(super) fn remember(&mut self, rows: Option<&[AppliedMigration]>) {
         let applied: BTreeSet<Version> = rows
+            .unwrap_or_default()
             .iter()
-            .flatten()
             .filter(|row| row.success)
             .map(|row| row.version)
             .collect();
@@ -166,7 +172,6 @@ impl<'a, S: Session, F: FnMut(ExecEvent) + Send> Runner<'a, S, F> {
             self.before = applied.last().copied();
         }
         self.applied = Some(applied);
-        Ok(rows)
     }
 
     /// Keeps `after` in step with history rows this run wrote or deleted.

@@ -89,7 +89,7 @@ impl MssqlSession {
     /// Who holds the lock, when the server tells: the DMVs need VIEW SERVER
     /// STATE on real servers, and a refusal is an answer ("unknown"), not a
     /// failure.
-    async fn lock_holder(&mut self) -> EngineResult<Option<LockHolder>> {
+    pub(super) async fn lock_holder(&mut self) -> EngineResult<Option<LockHolder>> {
         let timeout = self.statement_timeout;
         let pattern = sql::LOCK_RESOURCE_PATTERN;
         match self

@@ -195,6 +195,31 @@ impl MssqlSession {
     }
 }
 
+/// The first row of a history read's first result set (the table's `id`).
+fn first_row(results: &[Vec<Row>]) -> EngineResult<&Row> {
+    results
+        .first()
+        .and_then(|set| set.first())
+        .ok_or_else(|| EngineError::Protocol {
+            message: "expected a row from the history read".to_owned(),
+        })
+}
+
+/// A history read's answer: `None` when the first row's `id` says the table
+/// does not exist, else the rows of the second result set.
+fn history_from(results: &[Vec<Row>]) -> EngineResult<Option<Vec<AppliedMigration>>> {
+    if rows::integer(first_row(results)?, "id")?.is_none() {
+        return Ok(None);
+    }
+    results
+        .iter()
+        .skip(1)
+        .flatten()
+        .map(rows::history_row)
+        .collect::<EngineResult<Vec<_>>>()
+        .map(Some)
+}
+
 fn first_words(sql: &str) -> String {
     sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
 }
@@ -248,20 +273,31 @@ impl Session for MssqlSession {
     }
 
     async fn read_history(&mut self) -> EngineResult<Option<Vec<AppliedMigration>>> {
-        let exists = self.last_row(sql::HISTORY_EXISTS, &[]).await?;
-        if rows::integer(&exists, "id")?.is_none() {
-            return Ok(None);
-        }
         let timeout = self.statement_timeout;
         let results = self
             .results(sql::READ_HISTORY, &[], timeout, Phase::Statement)
             .await?;
-        results
-            .iter()
-            .flatten()
-            .map(rows::history_row)
-            .collect::<EngineResult<Vec<_>>>()
-            .map(Some)
+        history_from(&results)
+    }
+
+    async fn status_snapshot(
+        &mut self,
+    ) -> EngineResult<(LockState, Option<Vec<AppliedMigration>>)> {
+        let resource = sql::LOCK_RESOURCE;
+        let timeout = self.statement_timeout;
+        let results = self
+            .results(sql::STATUS, &[&resource], timeout, Phase::Statement)
+            .await?;
+        let history = history_from(&results)?;
+        let free = rows::flag(first_row(&results)?, "free")?.unwrap_or(false);
+        let lock = if free {
+            LockState::Free
+        } else {
+            LockState::Held {
+                holder: self.lock_holder().await?,
+            }
+        };
+        Ok((lock, history))
     }
 
     async fn create_history_table(&mut self) -> EngineResult<()> {
