@@ -220,6 +220,8 @@ pub trait Session: Send + 'static {
 
     /// Undoes what wsdb changed in this session (open transaction, app lock,
     /// SET options) and confirms it is clean; an error means "close it".
+    /// A session that only answered wsdb's read-only queries since its last
+    /// check may skip the round trip: nothing can have changed.
     fn reset(&mut self) -> impl Future<Output = EngineResult<()>> + Send;
 
     fn server_info(&mut self) -> impl Future<Output = EngineResult<ServerInfo>> + Send;

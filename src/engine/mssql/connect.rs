@@ -236,9 +236,11 @@ fn driver_config(target: &MssqlTarget, host: &str, port: u16, level: EncryptionL
     if let Some(name) = &target.hostname_in_certificate {
         config.hostname_in_certificate(name);
     }
-    config.handshake_timeout(Some(target.connect_timeout));
-    // tiberius 0.13 cuts any response that stalls 30 s by default; an index
-    // build does exactly that. wsdb bounds each statement itself.
+    // wsdb bounds the handshake (`login`, on tokio's timer) and each
+    // statement itself. tiberius' own deadlines would only add a second
+    // clock — a global timer thread woken on every pending read — and its
+    // 30 s default command timeout cuts exactly what an index build does.
+    config.handshake_timeout(None);
     config.command_timeout(None);
     config
 }
@@ -287,10 +289,10 @@ mod tests {
     }
 
     #[test]
-    fn no_driver_default_cuts_a_long_statement() {
+    fn the_driver_keeps_no_deadline_of_its_own() {
         let config = driver_config(&target("db1", 1444), "db1", 1444, EncryptionLevel::Required);
         assert_eq!(config.get_command_timeout(), None);
-        assert_eq!(config.get_handshake_timeout(), Some(Duration::from_secs(3)));
+        assert_eq!(config.get_handshake_timeout(), None);
         assert_eq!(config.get_addr(), "db1:1444");
     }
 

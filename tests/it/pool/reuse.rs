@@ -172,3 +172,38 @@ async fn a_connection_that_ran_migration_batches_is_closed_not_pooled() {
     pools.acquire(&workspace).await.unwrap().release().await;
     assert_eq!(pools.stats().misses, 2);
 }
+
+#[tokio::test]
+async fn a_connection_that_only_answered_reads_goes_back_without_a_reset() {
+    let server = WorkspaceServer::start().await;
+    let database = server.create_database("reads").await;
+    let workspace = server.workspace("acme", &database);
+    let pools = pools(&server, pool_settings());
+    let batches = || {
+        server
+            .test_server()
+            .map(|test_server| test_server.stats().database(&database).batches)
+    };
+
+    // Connect (one state check), a status read, a return: two batches.
+    let mut session = pools.acquire(&workspace).await.unwrap();
+    session.status_snapshot().await.unwrap();
+    session.release().await;
+    let after_reads = batches();
+
+    // A transaction makes the next return reset the session.
+    let mut session = pools.acquire(&workspace).await.unwrap();
+    session.begin().await.unwrap();
+    session.release().await;
+    let after_write = batches();
+
+    let mut session = pools.acquire(&workspace).await.unwrap();
+    assert_eq!(pools.stats().connects, 1, "one connection throughout");
+    assert_eq!(session.read_history().await.unwrap(), None);
+    session.release().await;
+
+    if let (Some(reads), Some(write)) = (after_reads, after_write) {
+        assert_eq!(reads, 2, "no reset after read-only work");
+        assert_eq!(write, reads + 2, "BEGIN, then the reset");
+    }
+}

@@ -26,6 +26,7 @@ impl MssqlSession {
         // The server answers by itself when the lock timeout expires; the
         // client bound only guards against a server that never answers.
         let bound = timeout.saturating_add(self.statement_timeout);
+        self.pristine = false;
         let results = self
             .results(
                 sql::GET_APPLOCK,
@@ -62,6 +63,7 @@ impl MssqlSession {
             return Ok(());
         }
         let resource = sql::LOCK_RESOURCE;
+        self.pristine = false;
         let row = self.last_row(sql::RELEASE_APPLOCK, &[&resource]).await?;
         self.holds_lock = false;
         match rows::integer(&row, "result")? {

@@ -46,6 +46,10 @@ pub struct MssqlSession {
     in_flight: bool,
     tainted: bool,
     holds_lock: bool,
+    /// True while the session is as the last state check found it: since
+    /// then only wsdb's read-only queries ran on it (status reads, pings,
+    /// server info), so returning it to the pool needs no reset round trip.
+    pristine: bool,
 }
 
 /// Connects, logs in and checks that the session really is in the target's
@@ -62,6 +66,7 @@ pub async fn open(target: &MssqlTarget) -> EngineResult<MssqlSession> {
         in_flight: false,
         tainted: false,
         holds_lock: false,
+        pristine: false,
     };
     match session.check_state().await {
         Ok(()) => Ok(session),
@@ -157,7 +162,10 @@ impl MssqlSession {
             })
     }
 
+    /// A bookkeeping statement that may change the session (a transaction,
+    /// a history write): the next return to the pool resets it.
     async fn statement(&mut self, sql: &str, params: &[&dyn ToSql]) -> EngineResult<()> {
+        self.pristine = false;
         let timeout = self.statement_timeout;
         self.results(sql, params, timeout, Phase::Statement)
             .await
@@ -167,7 +175,9 @@ impl MssqlSession {
     /// `DB_NAME()` is the target's database and no transaction is open.
     async fn check_state(&mut self) -> EngineResult<()> {
         let row = self.last_row(sql::SESSION_STATE, &[]).await?;
-        self.verify_state(&row)
+        self.verify_state(&row)?;
+        self.pristine = true;
+        Ok(())
     }
 
     fn verify_state(&mut self, row: &Row) -> EngineResult<()> {
@@ -244,11 +254,16 @@ impl Session for MssqlSession {
     }
 
     async fn reset(&mut self) -> EngineResult<()> {
+        if self.pristine && !self.holds_lock {
+            return Ok(());
+        }
         let row = self.last_row(sql::RESET, &[]).await?;
         if self.holds_lock {
             self.release_lock().await?;
         }
-        self.verify_state(&row)
+        self.verify_state(&row)?;
+        self.pristine = true;
+        Ok(())
     }
 
     async fn server_info(&mut self) -> EngineResult<ServerInfo> {
@@ -331,6 +346,7 @@ impl Session for MssqlSession {
     async fn run_batch(&mut self, sql: &str, timeout: Duration) -> EngineResult<()> {
         self.ensure_usable()?;
         self.tainted = true;
+        self.pristine = false;
         self.in_flight = true;
         let client = &mut self.client;
         // Rows a batch returns are read and dropped, never buffered; the
