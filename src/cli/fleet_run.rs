@@ -18,6 +18,7 @@ use super::lines;
 use super::online::Online;
 use super::queue::{self, Item, QueueSpec};
 use super::select::Selected;
+use super::version_cache;
 use crate::control::{ControlDb, NewRun, RunId, RunOutcome, local_identity};
 use crate::engine::Engine as _;
 use crate::fleet::{FleetEnd, FleetOptions, Interrupt, Source, StopReason, schedule};
@@ -141,6 +142,10 @@ pub async fn run(
         run_id: run_id.map(RunId::get),
     });
 
+    // The cache is written whenever the ledger is, and by `status --refresh`.
+    let (version_cache, cache_writer) = (spec.cache_versions || run_id.is_some())
+        .then(|| version_cache::start(online.control.clone(), warnings.clone()))
+        .unzip();
     let job = JobContext {
         pools: online.pools.clone(),
         set: set.clone(),
@@ -148,7 +153,7 @@ pub async fn run(
         exec: Arc::new(exec),
         reporter: reporter.clone(),
         ledger: run_id.map(|id| (online.control.clone(), id)),
-        cache_versions: spec.cache_versions.then(|| online.control.clone()),
+        version_cache,
         runner_id: Arc::new(runner),
         warnings: warnings.clone(),
         per_workspace: Arc::new(spec.per_workspace.clone().unwrap_or_default()),
@@ -173,6 +178,10 @@ pub async fn run(
         |line| finished.push(line),
     )
     .await;
+    drop(job);
+    if let Some(writer) = cache_writer {
+        writer.finish().await;
+    }
     finished.extend(unfinished_lines(&end, reporter));
     if let Some(run_id) = run_id {
         for line in queue::not_queued_lines(run_id, &not_queued) {

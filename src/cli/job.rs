@@ -14,6 +14,7 @@ use chrono::Utc;
 use super::fleet_run::{Work, push_warning};
 use super::lines;
 use super::queue::{self, Item};
+use super::version_cache::VersionCache;
 use crate::control::{Claim, ControlDb, RunId};
 use crate::engine::Engine as _;
 use crate::engine::Session as _;
@@ -33,7 +34,7 @@ pub(super) struct JobContext {
     pub(super) exec: Arc<ExecOptions>,
     pub(super) reporter: Reporter,
     pub(super) ledger: Option<(ControlDb, RunId)>,
-    pub(super) cache_versions: Option<ControlDb>,
+    pub(super) version_cache: Option<VersionCache>,
     pub(super) runner_id: Arc<String>,
     pub(super) warnings: Arc<Mutex<Vec<String>>>,
     pub(super) per_workspace: Arc<HashMap<String, DownTarget>>,
@@ -235,19 +236,13 @@ impl JobContext {
                 );
             }
         }
-        let cache = self
-            .cache_versions
-            .as_ref()
-            .or(self.ledger.as_ref().map(|(control, _)| control));
         let run_id = self.ledger.as_ref().map(|(_, id)| *id);
-        let Some((control, record)) = cache.zip(lines::version_record(line, run_id)) else {
-            return;
-        };
-        if let Err(err) = control.update_version_cache(&[record]).await {
-            push_warning(
-                &self.warnings,
-                format!("ledger: cannot update the version cache: {err}"),
-            );
+        if let Some((cache, record)) = self
+            .version_cache
+            .as_ref()
+            .zip(lines::version_record(line, run_id))
+        {
+            cache.record(record).await;
         }
     }
 }

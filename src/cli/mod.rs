@@ -34,6 +34,7 @@ mod select;
 mod status;
 mod status_cached;
 mod verify;
+mod version_cache;
 mod workspaces;
 
 pub use args::{Cli, Command, Format, GlobalArgs};
