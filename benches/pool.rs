@@ -112,7 +112,10 @@ async fn main() {
             for i in 0..CYCLES_PER_TASK {
                 let workspace = &workspaces[(task * 7 + i) % WORKSPACES];
                 let mut session = pools.acquire(workspace).await.expect("acquire");
-                session.ping(Duration::from_secs(5)).await.expect("SELECT 1");
+                session
+                    .ping(Duration::from_secs(5))
+                    .await
+                    .expect("SELECT 1");
                 session.release().await;
             }
         }));

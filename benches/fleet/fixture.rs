@@ -18,7 +18,7 @@ use crate::baseline::Target;
 use crate::child::Wsdb;
 use crate::control::{ControlDb, WORKSPACES_QUERY};
 use crate::knobs::Knobs;
-use crate::migrations::{self, Migration};
+use crate::migrations;
 
 /// The variable wsdb.toml's `control_url` comes from.
 pub const CONTROL_URL_VAR: &str = "WSDB_BENCH_CONTROL_URL";
@@ -30,7 +30,6 @@ pub struct Fixture {
     pub server: Server,
     pub control: ControlDb,
     pub wsdb: Wsdb,
-    pub migrations: Vec<Migration>,
     /// The databases of the selected fleet (`ws_...`), in id order.
     pub fleet: Vec<String>,
     /// Fresh databases for the migrate baseline (`base_...`).
@@ -52,7 +51,7 @@ impl Fixture {
             .map_err(|e| format!("start the TDS test server: {e}"))?;
         let control = ControlDb::create(pg_url).await?;
         let built = Self::project(knobs, &server, &control).await;
-        let (project, wsdb, migrations) = match built {
+        let (project, wsdb) = match built {
             Ok(parts) => parts,
             Err(error) => {
                 control.drop().await?;
@@ -64,7 +63,6 @@ impl Fixture {
             server,
             control,
             wsdb,
-            migrations,
             fleet,
             baseline_fleet,
             _project: project,
@@ -75,7 +73,7 @@ impl Fixture {
         knobs: &Knobs,
         server: &Server,
         control: &ControlDb,
-    ) -> Result<(TempDir, Wsdb, Vec<Migration>), String> {
+    ) -> Result<(TempDir, Wsdb), String> {
         control
             .register(
                 HOST,
@@ -100,10 +98,15 @@ impl Fixture {
         };
         wsdb.run(&["hash"]).await?;
         wsdb.run(&["control", "init"]).await?;
-        Ok((project, wsdb, migrations))
+        Ok((project, wsdb))
     }
 
     /// How the baselines reach the workspace databases.
+    /// The override that points wsdb at the control database without TLS.
+    pub fn control_without_tls(&self) -> [(String, String); 1] {
+        [(CONTROL_URL_VAR.to_owned(), self.control.url_without_tls())]
+    }
+
     pub fn target(&self) -> Target {
         Target {
             host: HOST.to_owned(),

@@ -16,6 +16,7 @@
 //! target prints `MISS`; only errors make the exit code non-zero.
 
 mod baseline;
+mod baseline_process;
 mod child;
 mod control;
 mod fixture;
@@ -26,6 +27,7 @@ mod report;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use baseline_process::Job;
 use child::{Measured, median, summarize};
 use fixture::Fixture;
 use knobs::Knobs;
@@ -38,6 +40,15 @@ const SINGLE_STATUS: Duration = Duration::from_millis(50);
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> ExitCode {
+    if baseline_process::is_child() {
+        return match baseline_process::child_main().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run().await {
         Ok(table) => {
             println!("\n{}", table.render());
@@ -80,10 +91,12 @@ async fn measure(fixture: &Fixture, knobs: &Knobs) -> Result<Table, String> {
 /// 1: the fleet migration, baseline first (each on its own fresh databases).
 async fn migrate(fixture: &Fixture, knobs: &Knobs, table: &mut Table) -> Result<(), String> {
     let size = format!("{} x {}", knobs.workspaces, knobs.migrations);
-    let base = baseline::migrate(
+    let base = baseline_process::run(
+        Job::Migrate {
+            migrations: knobs.migrations,
+        },
         &fixture.target(),
         &fixture.baseline_fleet,
-        &fixture.migrations,
         knobs.concurrency,
     )
     .await?;
@@ -110,17 +123,29 @@ async fn migrate(fixture: &Fixture, knobs: &Knobs, table: &mut Table) -> Result<
 async fn status(fixture: &Fixture, knobs: &Knobs, table: &mut Table) -> Result<(), String> {
     let concurrency = knobs.concurrency.to_string();
     let args = ["status", "--all", "--concurrency", concurrency.as_str()];
+    let plain = fixture.control_without_tls();
     let mut wsdb_runs = Vec::new();
+    let mut plain_runs = Vec::new();
     let mut base_runs = Vec::new();
     for _ in 0..knobs.status_rounds {
         let run = fixture.wsdb.run(&args).await?;
         progress("wsdb status --all", run.wall);
         wsdb_runs.push(run);
-        let base = baseline::status(&fixture.target(), &fixture.fleet, knobs.concurrency).await?;
+        let run = fixture.wsdb.run_with(&args, &plain).await?;
+        progress("wsdb status --all, control without TLS", run.wall);
+        plain_runs.push(run);
+        let base = baseline_process::run(
+            Job::Status,
+            &fixture.target(),
+            &fixture.fleet,
+            knobs.concurrency,
+        )
+        .await?;
         progress("baseline status", base);
         base_runs.push(base);
     }
     let wsdb = summarize(&wsdb_runs);
+    let plain = summarize(&plain_runs);
     let base = median(&mut base_runs);
     let rounds = format!("{}, median of {}", knobs.workspaces, knobs.status_rounds);
     table.info(format!("status --all wall ({rounds})"), duration(wsdb.wall));
@@ -129,6 +154,10 @@ async fn status(fixture: &Fixture, knobs: &Knobs, table: &mut Table) -> Result<(
         "status ratio wsdb / baseline",
         ratio(wsdb.wall, base),
         STATUS_RATIO,
+    );
+    table.info(
+        "  same, control database without TLS",
+        format!("{:.2}", ratio(plain.wall, base)),
     );
     Ok(())
 }
@@ -144,10 +173,7 @@ async fn single_status(fixture: &Fixture, knobs: &Knobs, table: &mut Table) -> R
     fixture.wsdb.run(&args).await?;
     let measured = summarize(&fixture.wsdb.repeat(&args, &[], runs).await?);
     progress("wsdb status -w (median)", measured.wall);
-    let plain = [(
-        fixture::CONTROL_URL_VAR.to_owned(),
-        fixture.control.url_without_tls(),
-    )];
+    let plain = fixture.control_without_tls();
     let without_tls = summarize(&fixture.wsdb.repeat(&args, &plain, runs).await?);
     progress(
         "wsdb status -w, control without TLS (median)",
