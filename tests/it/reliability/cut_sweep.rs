@@ -77,13 +77,9 @@ async fn a_cut_before_any_statement_of_a_rollback_never_half_reverts() {
 async fn sweep(sweep: &Sweep, test: &str) {
     let points = count("WSDB_CHAOS_CUT_POINTS", 60);
     let mut project = Project::start().await;
-    if project.server.faults_or_skip(test).is_none() {
+    let Some(server) = project.server.fault_handle_or_skip(test) else {
         return;
-    }
-    let server = project
-        .server
-        .test_server_handle()
-        .expect("the test server");
+    };
     let ids = project.add_many_workspaces("cut", points).await;
     fleet::write_migrations(&project, VERSIONS, Duration::ZERO).await;
     if let Some(setup) = sweep.setup {

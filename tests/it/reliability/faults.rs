@@ -91,13 +91,9 @@ fn workspace_bound() -> Duration {
 async fn faults_in_a_tenth_of_the_fleet(fault: Fault, test: &str) {
     let size = count("WSDB_CHAOS_FAULT_FLEET", 30);
     let mut project = Project::start().await;
-    if project.server.faults_or_skip(test).is_none() {
+    let Some(server) = project.server.fault_handle_or_skip(test) else {
         return;
-    }
-    let server = project
-        .server
-        .test_server_handle()
-        .expect("the test server");
+    };
     project.set(
         "mssql",
         "connect_timeout",

@@ -111,6 +111,13 @@ impl WorkspaceServer {
         server
     }
 
+    /// [`faults_or_skip`](Self::faults_or_skip) as a shared handle, for
+    /// tests that go on changing the project that owns this server.
+    pub fn fault_handle_or_skip(&self, test: &str) -> Option<Arc<Server>> {
+        self.faults_or_skip(test)?;
+        self.test_server_handle()
+    }
+
     pub fn host(&self) -> String {
         match &self.backend {
             Backend::Test(server) => server.addr().ip().to_string(),
