@@ -142,6 +142,7 @@ pub fn puller(
             warnings.clone(),
         );
         Box::pin(async move {
+            let mut waits = poll_waits(lease);
             loop {
                 if interrupt.stop_requested() {
                     return None;
@@ -181,7 +182,7 @@ pub fn puller(
                     return None;
                 }
                 tokio::select! {
-                    () = tokio::time::sleep(poll_interval(lease)) => {}
+                    () = tokio::time::sleep(waits.next().unwrap_or(MAX_POLL)) => {}
                     () = interrupt.pressed() => {}
                 }
             }
@@ -189,9 +190,23 @@ pub fn puller(
     })
 }
 
-/// How often a waiting runner looks for expired leases.
+/// The longest a waiting runner goes without looking at the queue.
+const MAX_POLL: Duration = Duration::from_secs(5);
+
+/// How often a waiting runner looks for expired leases, at most.
 fn poll_interval(lease: Duration) -> Duration {
-    (lease / 4).clamp(Duration::from_millis(200), Duration::from_secs(5))
+    (lease / 4).clamp(Duration::from_millis(200), MAX_POLL)
+}
+
+/// The waits between looks at a queue with nothing to claim: short at
+/// first, since what is left is often this runner's own last workspaces,
+/// done in moments (a fixed wait made every run's end wait it out), then
+/// doubling up to [`poll_interval`] for claims other runners hold.
+fn poll_waits(lease: Duration) -> impl Iterator<Item = Duration> {
+    let longest = poll_interval(lease);
+    std::iter::successors(Some(Duration::from_millis(25)), move |wait| {
+        Some((*wait * 2).min(longest))
+    })
 }
 
 /// Renews `claim` every third of its lease until the returned future is
@@ -240,6 +255,19 @@ mod tests {
         assert_eq!(
             poll_interval(Duration::from_millis(100)),
             Duration::from_millis(200)
+        );
+    }
+
+    #[test]
+    fn waits_start_short_and_double_up_to_the_interval() {
+        let waits: Vec<u64> = poll_waits(Duration::from_secs(60))
+            .take(10)
+            .map(|w| u64::try_from(w.as_millis()).unwrap_or(u64::MAX))
+            .collect();
+        assert_eq!(waits, [25, 50, 100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+        assert_eq!(
+            poll_waits(Duration::from_secs(1)).nth(5),
+            Some(Duration::from_millis(250))
         );
     }
 
