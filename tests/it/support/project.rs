@@ -335,6 +335,13 @@ impl Project {
             .unwrap_or_else(|| panic!("no workspace `{id}` in this project"))
     }
 
+    /// A migration `<version>_<name>` that creates table `dbo.<name>`
+    /// (one `id` column) and has no down script.
+    pub async fn table_migration(&self, version: u64, name: &str) {
+        let up = format!("CREATE TABLE dbo.{name} (id INT NOT NULL);\n");
+        self.migration(version, name, &up, None).await;
+    }
+
     /// Writes `<version>_<name>.up.sql` (and `.down.sql`), then `wsdb hash`.
     pub async fn migration(&self, version: u64, name: &str, up: &str, down: Option<&str>) {
         self.write_migration(version, name, up, down);

@@ -15,9 +15,7 @@ async fn an_edited_applied_migration_is_drift_until_repaired() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
     project.migration(1, "base", BASE, None).await;
-    project
-        .migration(2, "two", "CREATE TABLE dbo.two (id INT NOT NULL);\n", None)
-        .await;
+    project.table_migration(2, "two").await;
     project
         .wsdb(&["migrate", "-w", "acme"])
         .run()
@@ -27,14 +25,7 @@ async fn an_edited_applied_migration_is_drift_until_repaired() {
     // Someone edits an applied file (and rehashes), and adds a new one.
     let edited = "CREATE TABLE dbo.base (id INT NOT NULL, note NVARCHAR(10) NULL);\n";
     project.migration(1, "base", edited, None).await;
-    project
-        .migration(
-            3,
-            "three",
-            "CREATE TABLE dbo.three (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(3, "three").await;
 
     let verify = project
         .wsdb(&["verify", "-w", "acme", "--format", "json"])

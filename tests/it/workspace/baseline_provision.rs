@@ -24,30 +24,9 @@ async fn database_exists(project: &Project, name: &str) -> bool {
 async fn baseline_marks_an_existing_schema_and_migrate_continues_from_there() {
     let mut project = Project::start().await;
     project.add_workspace("legacy").await;
-    project
-        .migration(
-            1,
-            "customers",
-            "CREATE TABLE dbo.customers (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
-    project
-        .migration(
-            2,
-            "orders",
-            "CREATE TABLE dbo.orders (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
-    project
-        .migration(
-            3,
-            "invoices",
-            "CREATE TABLE dbo.invoices (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "customers").await;
+    project.table_migration(2, "orders").await;
+    project.table_migration(3, "invoices").await;
     // The schema of versions 1 and 2, made before wsdb.
     project
         .execute(
@@ -129,22 +108,8 @@ async fn baseline_marks_an_existing_schema_and_migrate_continues_from_there() {
 async fn provision_creates_a_missing_database_then_migrates_it() {
     let mut project = Project::start().await;
     let database = project.add_missing_workspace("newco").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
-    project
-        .migration(
-            2,
-            "more",
-            "CREATE TABLE dbo.more (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "base").await;
+    project.table_migration(2, "more").await;
     assert!(!database_exists(&project, &database).await);
 
     // Nothing else can reach it yet.

@@ -14,14 +14,7 @@ const GATE: &str = "gate";
 async fn a_killed_run_leaves_no_partial_migration_and_the_next_run_completes_it() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "base").await;
     let second = format!(
         "CREATE TABLE dbo.partial (id INT NOT NULL);\nINSERT INTO dbo.base (id) VALUES (2);\nGO\n{}GO\nCREATE TABLE dbo.after_gate (id INT NOT NULL);\n",
         wait_at_gate_sql(GATE)

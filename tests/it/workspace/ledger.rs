@@ -47,17 +47,8 @@ async fn every_run_and_workspace_is_recorded_failures_included() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
     project.add_workspace("beta").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
-    project
-        .migration(2, "two", "CREATE TABLE dbo.two (id INT NOT NULL);\n", None)
-        .await;
+    project.table_migration(1, "base").await;
+    project.table_migration(2, "two").await;
     // beta already has a table of that name: its migration 2 fails (2714).
     project
         .execute("beta", "CREATE TABLE dbo.two (id INT NOT NULL);")
@@ -167,14 +158,7 @@ async fn every_run_and_workspace_is_recorded_failures_included() {
 async fn no_ledger_writes_nothing_to_the_control_database() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "base").await;
 
     let run = project
         .wsdb(&["migrate", "-w", "acme", "--no-ledger", "--format", "json"])

@@ -40,14 +40,7 @@ async fn a_fresh_database_migrates_to_up_to_date_with_the_files_checksums() {
             Some("DROP TABLE dbo.customers;\n"),
         )
         .await;
-    project
-        .migration(
-            2,
-            "orders",
-            "CREATE TABLE dbo.orders (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(2, "orders").await;
 
     let status = project
         .wsdb(&["status", "-w", "acme", "--format", "json"])
@@ -111,14 +104,7 @@ async fn a_fresh_database_migrates_to_up_to_date_with_the_files_checksums() {
 async fn a_migration_failing_in_its_third_batch_leaves_no_trace() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "base").await;
     let failing = "CREATE TABLE dbo.first_batch (id INT NOT NULL);\n\
                    GO\n\
                    CREATE TABLE dbo.second_batch (id INT NOT NULL);\n\
@@ -127,14 +113,7 @@ async fn a_migration_failing_in_its_third_batch_leaves_no_trace() {
                    INSERT INTO dbo.base (id) VALUES (1);\n\
                    INSERT INTO dbo.no_such_table (id) VALUES (1);\n";
     project.migration(2, "broken", failing, None).await;
-    project
-        .migration(
-            3,
-            "later",
-            "CREATE TABLE dbo.later (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(3, "later").await;
 
     let run = project
         .wsdb(&["migrate", "-w", "acme", "--format", "json"])
@@ -176,9 +155,7 @@ async fn a_migration_failing_in_its_third_batch_leaves_no_trace() {
 async fn to_stops_at_the_version_and_dry_run_changes_nothing() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
-    project
-        .migration(1, "one", "CREATE TABLE dbo.one (id INT NOT NULL);\n", None)
-        .await;
+    project.table_migration(1, "one").await;
     project
         .migration(
             2,
@@ -257,22 +234,8 @@ async fn history_lists_what_was_applied() {
     assert_eq!(never.json()["history_table"], false);
     assert!(!project.table_exists("acme", "dbo.wsdb_history").await);
 
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
-    project
-        .migration(
-            2,
-            "more",
-            "CREATE TABLE dbo.more (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "base").await;
+    project.table_migration(2, "more").await;
     project
         .wsdb(&["migrate", "-w", "acme"])
         .run()

@@ -19,23 +19,9 @@ const FIXED: &str = "-- wsdb:no-transaction\n\
 async fn a_failed_no_transaction_migration_blocks_migrate_until_repair() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "base").await;
     project.migration(2, "outside", BROKEN, None).await;
-    project
-        .migration(
-            3,
-            "later",
-            "CREATE TABLE dbo.later (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(3, "later").await;
 
     let run = project
         .wsdb(&["migrate", "-w", "acme", "--format", "json"])
@@ -122,14 +108,7 @@ async fn a_failed_no_transaction_migration_blocks_migrate_until_repair() {
 async fn a_failure_inside_the_scripts_own_transaction_still_leaves_the_failed_row() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(1, "base").await;
     let script = "-- wsdb:no-transaction\n\
                   CREATE TABLE dbo.nt_first (id INT NOT NULL);\n\
                   GO\n\

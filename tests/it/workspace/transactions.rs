@@ -28,14 +28,7 @@ async fn a_transaction_left_open_fails_the_migration_whole() {
     project.add_workspace("acme").await;
     project.migration(1, "base", BASE, None).await;
     project.migration(2, "left_open", LEFT_OPEN, None).await;
-    project
-        .migration(
-            3,
-            "later",
-            "CREATE TABLE dbo.later (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
+    project.table_migration(3, "later").await;
 
     let lint = project.wsdb(&["lint"]).run().await;
     lint.expect_code(0)

@@ -34,17 +34,8 @@ fn v(n: u64) -> Version {
 async fn verify_schema_confirms_only_an_exact_match() {
     let mut project = Project::start().await;
     project.add_workspace("acme").await;
-    project
-        .migration(
-            1,
-            "base",
-            "CREATE TABLE dbo.base (id INT NOT NULL);\n",
-            None,
-        )
-        .await;
-    project
-        .migration(2, "two", "CREATE TABLE dbo.two (id INT NOT NULL);\n", None)
-        .await;
+    project.table_migration(1, "base").await;
+    project.table_migration(2, "two").await;
 
     assert_eq!(check(&project).await, Err(vec![SchemaProblem::NoHistory]));
     assert!(
