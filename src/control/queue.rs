@@ -63,6 +63,16 @@ impl QueueProgress {
     }
 }
 
+/// The fence of every write to a held claim: the row is still claimed by
+/// this runner in this attempt ($1 run, $2 workspace, $3 runner, $4
+/// attempt). A runner whose lease was taken over matches nothing.
+macro_rules! held_claim {
+    () => {
+        "WHERE run_id = $1 AND workspace_id = $2 AND state = 'claimed' \
+         AND runner_id = $3 AND attempts = $4"
+    };
+}
+
 /// Longest lease honoured: a year. Longer ones are cut to it rather than
 /// overflowing PostgreSQL's interval arithmetic.
 const MAX_LEASE_MS: i64 = 365 * 24 * 3600 * 1000;
@@ -207,12 +217,11 @@ impl ControlDb {
     /// runner should stop working on the workspace as soon as it safely can.
     pub async fn renew(&self, claim: &Claim, lease: Duration) -> Result<bool, ControlError> {
         self.ensure_schema().await?;
-        let done = sqlx::query(
+        let done = sqlx::query(concat!(
             "UPDATE wsdb.claims
-             SET lease_expires_at = now() + $5::bigint * interval '1 millisecond'
-             WHERE run_id = $1 AND workspace_id = $2 AND state = 'claimed'
-               AND runner_id = $3 AND attempts = $4",
-        )
+             SET lease_expires_at = now() + $5::bigint * interval '1 millisecond' ",
+            held_claim!()
+        ))
         .bind(claim.run_id.get())
         .bind(claim.workspace_id.as_str())
         .bind(&claim.runner_id)
@@ -239,12 +248,11 @@ impl ControlDb {
             .begin()
             .await
             .map_err(|e| self.fail("complete claim", e))?;
-        let closed = sqlx::query(
+        let closed = sqlx::query(concat!(
             "UPDATE wsdb.claims
-             SET state = 'done', done_at = now(), lease_expires_at = NULL
-             WHERE run_id = $1 AND workspace_id = $2 AND state = 'claimed'
-               AND runner_id = $3 AND attempts = $4",
-        )
+             SET state = 'done', done_at = now(), lease_expires_at = NULL ",
+            held_claim!()
+        ))
         .bind(claim.run_id.get())
         .bind(claim.workspace_id.as_str())
         .bind(&claim.runner_id)
