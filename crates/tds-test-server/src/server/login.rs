@@ -16,7 +16,7 @@ use super::{ConnectionError, Shared};
 use crate::sql::{SessionInfo, SqlError};
 use crate::wire::DEFAULT_COLLATION;
 use crate::wire::login7::Login7;
-use crate::wire::token::{self, DONE_ERROR, Done, Message, TDS_72, TDS_73A, TDS_73B, TDS_74};
+use crate::wire::token::{self, DONE_ERROR, Done, TDS_72, TDS_73A, TDS_73B, TDS_74};
 
 /// The database a login lands in when it names none.
 pub(crate) const DEFAULT_DATABASE: &str = "master";
@@ -188,18 +188,7 @@ async fn fail<B: Backend>(
 
 fn welcome(database: &str, version: u32, packet_size: u32, server: &str) -> Vec<u8> {
     let info = |out: &mut Vec<u8>, number: u32, text: &str| {
-        token::info(
-            out,
-            &Message {
-                number,
-                state: 1,
-                class: 0,
-                text,
-                server,
-                procedure: "",
-                line: 1,
-            },
-        );
+        super::respond::info(out, number, text, server);
     };
     let mut out = Vec::new();
     token::env_database(&mut out, database, DEFAULT_DATABASE);

@@ -182,7 +182,9 @@ struct StatementState {
     error: bool,
 }
 
-fn info(out: &mut Vec<u8>, number: u32, text: &str, server: &str) {
+/// An informational message (class 0), as SQL Server sends for a changed
+/// database or language.
+pub(super) fn info(out: &mut Vec<u8>, number: u32, text: &str, server: &str) {
     token::info(
         out,
         &Message {
