@@ -14,7 +14,7 @@ use wsdb::config::{Encrypt, MssqlSettings, PoolSettings, RetrySettings, Secret};
 use wsdb::engine::Session as _;
 use wsdb::engine::mssql::MssqlEngine;
 use wsdb::pool::WorkspacePools;
-use wsdb::workspace::{Location, Workspace};
+use wsdb::workspace::Workspace;
 
 const WORKSPACES: usize = 50;
 const HIT_SAMPLES: usize = 20_000;
@@ -44,17 +44,13 @@ async fn main() {
     let workspaces: Arc<Vec<Workspace>> = Arc::new(
         names
             .iter()
-            .map(|db| Workspace {
-                id: db.as_str().into(),
-                location: Location::Parts {
-                    host: server.addr().ip().to_string(),
-                    port: server.port(),
-                    database: db.clone(),
-                },
-                user: None,
-                password_env: None,
-                encrypt: None,
-                group: None,
+            .map(|db| {
+                Workspace::at(
+                    db.as_str(),
+                    server.addr().ip().to_string(),
+                    server.port(),
+                    db.clone(),
+                )
             })
             .collect(),
     );

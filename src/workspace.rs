@@ -62,3 +62,27 @@ pub struct Workspace {
     /// Free-form group used by `--group`.
     pub group: Option<String>,
 }
+
+impl Workspace {
+    /// A workspace at `host:port`/`database` that overrides none of the
+    /// env's `[mssql]` defaults and belongs to no group.
+    pub fn at(
+        id: impl Into<String>,
+        host: impl Into<String>,
+        port: u16,
+        database: impl Into<String>,
+    ) -> Workspace {
+        Workspace {
+            id: WorkspaceId(id.into()),
+            location: Location::Parts {
+                host: host.into(),
+                port,
+                database: database.into(),
+            },
+            user: None,
+            password_env: None,
+            encrypt: None,
+            group: None,
+        }
+    }
+}

@@ -283,7 +283,6 @@ mod tests {
     use super::*;
     use crate::migrate::UpTarget;
     use crate::migrate::execute::Operation;
-    use crate::workspace::Location;
 
     fn set() -> MigrationSet {
         MigrationSet::from_files((1..=3).map(|v| {
@@ -296,18 +295,7 @@ mod tests {
     }
 
     fn workspace() -> Workspace {
-        Workspace {
-            id: WorkspaceId::from("acme"),
-            location: Location::Parts {
-                host: "h".into(),
-                port: 1433,
-                database: "acme".into(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
-            group: None,
-        }
+        Workspace::at("acme", "h", 1433, "acme")
     }
 
     fn report(outcome: Outcome, before: Option<u64>) -> WorkspaceReport {

@@ -272,18 +272,7 @@ mod tests {
     }
 
     fn ws(id: &str) -> Workspace {
-        Workspace {
-            id: WorkspaceId::from(id),
-            location: crate::workspace::Location::Parts {
-                host: "h".into(),
-                port: 1433,
-                database: id.into(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
-            group: None,
-        }
+        Workspace::at(id, "h", 1433, id)
     }
 
     #[test]

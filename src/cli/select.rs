@@ -145,20 +145,11 @@ impl SelectionArgs {
 mod tests {
     use super::*;
     use crate::control::{RejectedRow, RowProblem};
-    use crate::workspace::{Location, WorkspaceId};
 
     fn ws(id: &str, group: Option<&str>) -> Workspace {
         Workspace {
-            id: WorkspaceId::from(id),
-            location: Location::Parts {
-                host: "h".into(),
-                port: 1433,
-                database: id.into(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
             group: group.map(str::to_owned),
+            ..Workspace::at(id, "h", 1433, id)
         }
     }
 

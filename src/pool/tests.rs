@@ -14,18 +14,7 @@ use crate::engine::{EngineError, Session};
 use crate::workspace::{Location, Workspace};
 
 fn workspace_on(server: &str, id: &str) -> Workspace {
-    Workspace {
-        id: id.into(),
-        location: Location::Parts {
-            host: server.into(),
-            port: 1433,
-            database: format!("db_{id}"),
-        },
-        user: None,
-        password_env: None,
-        encrypt: None,
-        group: None,
-    }
+    Workspace::at(id, server, 1433, format!("db_{id}"))
 }
 
 fn workspace(id: &str) -> Workspace {

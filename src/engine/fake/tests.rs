@@ -222,21 +222,10 @@ mod session {
 mod engine {
     use crate::engine::fake::FakeEngine;
     use crate::engine::{Engine, EngineError};
-    use crate::workspace::{Location, Workspace, WorkspaceId};
+    use crate::workspace::Workspace;
 
     fn workspace(database: &str) -> Workspace {
-        Workspace {
-            id: WorkspaceId::from("acme"),
-            location: Location::Parts {
-                host: "fake".to_owned(),
-                port: 1433,
-                database: database.to_owned(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
-            group: None,
-        }
+        Workspace::at("acme", "fake", 1433, database)
     }
 
     #[tokio::test]

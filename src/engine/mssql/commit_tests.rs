@@ -12,7 +12,7 @@ use super::MssqlEngine;
 use crate::config::{Encrypt, MssqlSettings, Secret};
 use crate::engine::{Engine, EngineError, NewHistoryRow, Session};
 use crate::migrate::{Checksum, Version};
-use crate::workspace::{Location, Workspace};
+use crate::workspace::Workspace;
 
 const PASSWORD: &str = "commit-tests-Pw1";
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -30,18 +30,7 @@ async fn session_on_fresh_database() -> (Server, super::MssqlSession) {
         encrypt: Encrypt::Off,
         ..MssqlSettings::default()
     });
-    let workspace = Workspace {
-        id: "acme".into(),
-        location: Location::Parts {
-            host: server.addr().ip().to_string(),
-            port: server.port(),
-            database: "app".to_owned(),
-        },
-        user: None,
-        password_env: None,
-        encrypt: None,
-        group: None,
-    };
+    let workspace = Workspace::at("acme", server.addr().ip().to_string(), server.port(), "app");
     let target = engine.resolve(&workspace).expect("valid target");
     let session = engine.connect(&target).await.expect("connect");
     (server, session)

@@ -264,7 +264,7 @@ fn client_host_name() -> &'static str {
 mod tests {
     use super::*;
     use crate::config::{MssqlSettings, Secret};
-    use crate::workspace::{Location, Workspace};
+    use crate::workspace::Workspace;
 
     fn target(host: &str, port: u16) -> MssqlTarget {
         let settings = MssqlSettings {
@@ -273,18 +273,7 @@ mod tests {
             connect_timeout: Duration::from_secs(3),
             ..MssqlSettings::default()
         };
-        let workspace = Workspace {
-            id: "acme".into(),
-            location: Location::Parts {
-                host: host.into(),
-                port,
-                database: "ws_acme".into(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
-            group: None,
-        };
+        let workspace = Workspace::at("acme", host, port, "ws_acme");
         super::super::target::resolve_with_env(&settings, &workspace, |_| None).unwrap()
     }
 

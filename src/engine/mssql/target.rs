@@ -314,18 +314,7 @@ mod tests {
     }
 
     fn parts(host: &str, port: u16, database: &str) -> Workspace {
-        Workspace {
-            id: "acme".into(),
-            location: Location::Parts {
-                host: host.into(),
-                port,
-                database: database.into(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
-            group: None,
-        }
+        Workspace::at("acme", host, port, database)
     }
 
     fn connection_string(text: &str) -> Workspace {

@@ -20,7 +20,7 @@ use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 use wsdb::config::{Encrypt, MssqlSettings, Secret};
 use wsdb::engine::mssql::quote_identifier;
-use wsdb::workspace::{Location, Workspace};
+use wsdb::workspace::Workspace;
 
 const USER: &str = "wsdb";
 /// The test server's login password: the suite's secret canary. No test's
@@ -168,18 +168,7 @@ impl WorkspaceServer {
 
     /// A workspace row pointing at `database` on this server.
     pub fn workspace(&self, id: &str, database: &str) -> Workspace {
-        Workspace {
-            id: id.into(),
-            location: Location::Parts {
-                host: self.host(),
-                port: self.port(),
-                database: database.to_owned(),
-            },
-            user: None,
-            password_env: None,
-            encrypt: None,
-            group: None,
-        }
+        Workspace::at(id, self.host(), self.port(), database)
     }
 
     /// The login password in use: the canary on the test server, the URL's
